@@ -1,0 +1,163 @@
+"""Stage 2: keep only the event's news in each article, and record every block dropped and why.
+
+A block is one line of the scraped page. Cheap structural checks run first (boilerplate,
+language, related-story lists, headings and fragments); the topic check, which needs
+embeddings, runs last on what is left of all articles together.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Sequence
+
+import numpy as np
+from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
+
+from summarize.embed import SentenceEncoder
+from summarize.types import Article, DroppedBlock
+
+DROP_REASONS = ("related_list", "boilerplate", "foreign_language", "fragment", "off_topic")
+SENTENCE_END = tuple(".!?\"'”’")
+# Fewer words than this give the language detector too little to go on.
+MIN_WORDS_FOR_LANGUAGE = 3
+
+
+class LanguageFilter:
+    """Tells whether a block is confidently in another language than the event's."""
+
+    def __init__(self, language: str, candidates: Sequence[str]):
+        codes = {language, *candidates}
+        languages = [Language.from_iso_code_639_1(getattr(IsoCode639_1, c.upper())) for c in codes]
+        self.language = Language.from_iso_code_639_1(getattr(IsoCode639_1, language.upper()))
+        # The minimum distance makes the detector answer None when unsure, and unsure means keep.
+        self.detector = (
+            LanguageDetectorBuilder.from_languages(*languages)
+            .with_minimum_relative_distance(0.1)
+            .build()
+        )
+
+    def is_foreign(self, block: str) -> bool:
+        if len(block.split()) < MIN_WORDS_FOR_LANGUAGE:
+            return False
+        detected = self.detector.detect_language_of(block)
+        return detected is not None and detected != self.language
+
+
+def _marker_key(block: str) -> str:
+    return re.sub(r"[^\w ]+", "", block.lower()).strip()
+
+
+def structural_reason(
+    block: str,
+    *,
+    in_related_list: bool,
+    boilerplate: Sequence[re.Pattern],
+    boilerplate_max_words: int,
+    language: LanguageFilter,
+    min_words: int,
+) -> str | None:
+    """Why a block is not body text, or None when it may be."""
+    words = len(block.split())
+    if words <= boilerplate_max_words and any(p.search(block) for p in boilerplate):
+        return "boilerplate"
+    if language.is_foreign(block):
+        return "foreign_language"
+    if in_related_list:
+        return "related_list"
+    if words < min_words or not block.endswith(SENTENCE_END):
+        return "fragment"
+    return None
+
+
+def off_topic_mask(
+    blocks: Sequence[str],
+    encoder: SentenceEncoder,
+    *,
+    title: str | None,
+    keywords: Sequence[str],
+    core_similarity: float,
+    min_similarity: float,
+) -> np.ndarray:
+    """True for blocks off the event's topic.
+
+    Blocks very close to the title form the event's core; any other block must name one of
+    the event's keywords and lie close enough to the core's centroid. Similarity alone does
+    not separate teasers of neighbouring stories (other visitors to the same capital) from
+    terse body paragraphs, but the keyword does.
+    """
+    vectors = encoder.encode(list(blocks))
+    core = np.zeros(len(blocks), dtype=bool)
+    if title:
+        core = vectors @ encoder.encode([title])[0] >= core_similarity
+    centroid = vectors[core].mean(0) if core.any() else vectors.mean(0)
+    centroid /= max(float(np.linalg.norm(centroid)), 1e-9)
+    close = vectors @ centroid >= min_similarity
+    if keywords:
+        pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, keywords)) + r")\b")
+        close &= np.array([bool(pattern.search(b)) for b in blocks])
+    return ~(core | close)
+
+
+def clean_articles(
+    articles: Sequence[Article],
+    encoder: SentenceEncoder,
+    *,
+    language: str,
+    title: str | None,
+    keywords: Sequence[str],
+    boilerplate_patterns: Sequence[str],
+    boilerplate_max_words: int,
+    related_markers: Sequence[str],
+    min_words: int,
+    candidate_languages: Sequence[str],
+    core_similarity: float,
+    min_similarity: float,
+) -> tuple[list[Article], list[DroppedBlock]]:
+    """The articles with only their on-topic body paragraphs (empty articles removed), and the drops."""
+    boilerplate = [re.compile(p, re.IGNORECASE) for p in boilerplate_patterns]
+    markers = {_marker_key(m) for m in related_markers}
+    language_filter = LanguageFilter(language, candidate_languages)
+    dropped: list[DroppedBlock] = []
+    candidates: list[tuple[int, str]] = []  # (article index, block) that passed the structural checks
+    for index, article in enumerate(articles):
+        in_related_list = False
+        for block in article.paragraphs:
+            if _marker_key(block) in markers:
+                in_related_list = True
+                reason = "related_list"
+            else:
+                reason = structural_reason(
+                    block,
+                    in_related_list=in_related_list,
+                    boilerplate=boilerplate,
+                    boilerplate_max_words=boilerplate_max_words,
+                    language=language_filter,
+                    min_words=min_words,
+                )
+            if reason:
+                dropped.append(DroppedBlock(article.id, reason, block))
+            else:
+                candidates.append((index, block))
+
+    kept: list[list[str]] = [[] for _ in articles]
+    if candidates:
+        off_topic = off_topic_mask(
+            [block for _, block in candidates],
+            encoder,
+            title=title,
+            keywords=keywords,
+            core_similarity=core_similarity,
+            min_similarity=min_similarity,
+        )
+        for (index, block), is_off in zip(candidates, off_topic):
+            if is_off:
+                dropped.append(DroppedBlock(articles[index].id, "off_topic", block))
+            else:
+                kept[index].append(block)
+    cleaned = [
+        dataclasses.replace(article, paragraphs=tuple(blocks))
+        for article, blocks in zip(articles, kept)
+        if blocks
+    ]
+    return cleaned, dropped

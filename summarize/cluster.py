@@ -1,0 +1,117 @@
+"""Stage 5: group the deduplicated sentences into subtopics, label them, and rank them.
+
+Ward clustering with the number of subtopics chosen by silhouette: on one event every
+sentence is fairly close to every other, and threshold-based average linkage then chains
+nearly everything into one cluster. A subtopic's importance is the sum over its sentences of outlet support times centrality, so a
+subtopic ranks high when many outlets say many things close to its centre.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+from sklearn.cluster import AgglomerativeClustering
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+from sklearn.metrics import silhouette_score
+
+from summarize.embed import SentenceEncoder
+from summarize.types import Subtopic, SupportedSentence
+
+
+def cluster_labels(vectors: np.ndarray, min_subtopics: int, max_subtopics: int, min_size: int) -> np.ndarray:
+    """Ward clusters; of the counts in range, the one with the best cosine silhouette."""
+    # Fewer than `min_size` sentences per subtopic on average is fragmenting, not clustering.
+    top = min(max_subtopics, len(vectors) // min_size)
+    if top < 2:
+        return np.zeros(len(vectors), dtype=int)
+    best_score, best = -2.0, np.zeros(len(vectors), dtype=int)
+    for k in range(min(min_subtopics, top), top + 1):
+        assignment = AgglomerativeClustering(n_clusters=k, linkage="ward").fit_predict(vectors)
+        score = silhouette_score(vectors, assignment, metric="cosine")
+        if score > best_score:
+            best_score, best = score, assignment
+    return best
+
+
+def _surface_form(term: str, text: str) -> str:
+    """The spelling a term most often has in the text ("north korea" -> "North Korea")."""
+    forms = re.findall(r"\b" + r"\s+".join(map(re.escape, term.split())) + r"\b", text, re.IGNORECASE)
+    return Counter(forms).most_common(1)[0][0] if forms else term
+
+
+# Frequent in news, never what a subtopic is about: reporting verbs, hedges, calendar words.
+NEWS_STOP_WORDS = frozenset(
+    "said says told stated noted added urged emphasized reported according amid concerning including "
+    "despite new also year week day today monday tuesday wednesday thursday friday saturday sunday "
+    "january february march april may june july august september october november december".split()
+)
+
+
+def subtopic_labels(documents: Sequence[str], terms: int, known: str = "") -> list[str]:
+    """A few terms per document that are frequent in it and rare in the others (class TF-IDF).
+
+    Words of `known` (the event title) are left out: every subtopic is about them.
+    """
+    stop_words = sorted(ENGLISH_STOP_WORDS | NEWS_STOP_WORDS | set(re.findall(r"\w+", known.lower())))
+    vectorizer = TfidfVectorizer(
+        stop_words=stop_words, ngram_range=(1, 2), token_pattern=r"(?u)\b[A-Za-z][\w-]+\b", sublinear_tf=True
+    )
+    try:
+        weights = vectorizer.fit_transform(documents).toarray()
+    except ValueError:  # only stop words
+        return ["Other" for _ in documents]
+    vocabulary = vectorizer.get_feature_names_out()
+    labels = []
+    for document, row in zip(documents, weights):
+        chosen: list[str] = []
+        for index in np.argsort(-row, kind="stable"):
+            if row[index] <= 0 or len(chosen) == terms:
+                break
+            term = str(vocabulary[index])
+            # "north korea" makes "north" and "korea" redundant, and the other way round.
+            if any(set(term.split()) & set(c.split()) for c in chosen):
+                continue
+            chosen.append(term)
+        label = ", ".join(_surface_form(t, document) for t in chosen) or "Other"
+        labels.append(label[0].upper() + label[1:])
+    return labels
+
+
+def cluster_subtopics(
+    sentences: Sequence[SupportedSentence],
+    encoder: SentenceEncoder,
+    *,
+    title: str = "",
+    min_subtopics: int = 3,
+    max_subtopics: int = 8,
+    min_size: int = 3,
+    label_terms: int = 3,
+) -> list[Subtopic]:
+    """Subtopics, most important first; within each, sentences by support times centrality."""
+    if not sentences:
+        return []
+    vectors = encoder.encode([s.text for s in sentences])
+    assignment = cluster_labels(vectors, min_subtopics, max_subtopics, min_size)
+    groups = []
+    for cluster in np.unique(assignment):
+        indices = np.flatnonzero(assignment == cluster)
+        centroid = vectors[indices].mean(0)
+        centroid /= max(float(np.linalg.norm(centroid)), 1e-9)
+        centrality = vectors[indices] @ centroid
+        score = np.array([sentences[i].support for i in indices]) * centrality
+        order = np.argsort(-score, kind="stable")
+        groups.append((indices[order], centrality[order], float(score.sum())))
+    labels = subtopic_labels([" ".join(sentences[i].text for i in g[0]) for g in groups], label_terms, title)
+    subtopics = [
+        Subtopic(
+            label=label,
+            sentences=tuple(sentences[i] for i in indices),
+            centrality=tuple(round(float(c), 4) for c in centrality),
+            importance=round(importance, 4),
+        )
+        for label, (indices, centrality, importance) in zip(labels, groups)
+    ]
+    return sorted(subtopics, key=lambda s: -s.importance)

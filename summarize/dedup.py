@@ -1,0 +1,120 @@
+"""Stage 4: merge near-identical sentences within and across outlets, keeping every outlet that said each.
+
+Two sentences are near-identical when MinHash LSH finds their character shingles overlapping
+(copies, light edits) or when their embeddings are very close (paraphrases of one wire
+sentence), and, either way, they state the same numbers. The number rule keeps sentences that
+disagree ("met on January 5" / "met on January 6") apart, so the disagreement stays visible.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+
+from summarize.embed import SentenceEncoder
+from summarize.types import Sentence, SupportedSentence
+
+NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+# Rows of the similarity matrix computed at once; bounds memory to CHUNK x n floats.
+CHUNK = 2048
+
+
+def shingles(text: str, size: int) -> set[str]:
+    normalised = " ".join(re.findall(r"\w+", text.lower()))
+    return {normalised[i : i + size] for i in range(max(1, len(normalised) - size + 1))}
+
+
+def numbers(text: str) -> frozenset[str]:
+    return frozenset(n.replace(",", "") for n in NUMBER.findall(text))
+
+
+class DisjointSets:
+    def __init__(self, size: int):
+        self.parent = list(range(size))
+
+    def find(self, item: int) -> int:
+        while self.parent[item] != item:
+            self.parent[item] = self.parent[self.parent[item]]
+            item = self.parent[item]
+        return item
+
+    def union(self, a: int, b: int) -> None:
+        self.parent[self.find(a)] = self.find(b)
+
+
+def lexical_pairs(
+    texts: Sequence[str], *, shingle_size: int, num_perm: int, threshold: float, seed: int
+) -> list[tuple[int, int]]:
+    """Pairs whose shingle Jaccard reaches `threshold`: LSH candidates, verified exactly."""
+    sets = [shingles(t, shingle_size) for t in texts]
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    pairs = []
+    for i, shingle_set in enumerate(sets):
+        signature = MinHash(num_perm=num_perm, seed=seed)
+        signature.update_batch([s.encode() for s in shingle_set])
+        for j in lsh.query(signature):
+            if len(sets[j] & shingle_set) / len(sets[j] | shingle_set) >= threshold:
+                pairs.append((j, i))
+        lsh.insert(i, signature)
+    return pairs
+
+
+def semantic_pairs(vectors: np.ndarray, threshold: float) -> list[tuple[int, int]]:
+    pairs = []
+    for start in range(0, len(vectors), CHUNK):
+        similarity = vectors[start : start + CHUNK] @ vectors.T
+        for row, col in zip(*np.nonzero(similarity >= threshold)):
+            i = start + int(row)
+            if i < col:
+                pairs.append((i, int(col)))
+    return pairs
+
+
+def dedup_sentences(
+    sentences: Sequence[Sentence],
+    encoder: SentenceEncoder,
+    *,
+    shingle_size: int = 5,
+    num_perm: int = 128,
+    jaccard_threshold: float = 0.5,
+    cosine_threshold: float = 0.85,
+    seed: int = 1,
+) -> tuple[list[SupportedSentence], dict[str, int]]:
+    """One `SupportedSentence` per group of near-identical sentences, in order of first appearance."""
+    texts = [s.text for s in sentences]
+    vectors = encoder.encode(texts)
+    figures = [numbers(t) for t in texts]
+    lexical = lexical_pairs(
+        texts, shingle_size=shingle_size, num_perm=num_perm, threshold=jaccard_threshold, seed=seed
+    )
+    semantic = semantic_pairs(vectors, cosine_threshold)
+    groups = DisjointSets(len(sentences))
+    held_apart = 0
+    for i, j in {*lexical, *semantic}:
+        if figures[i] == figures[j]:
+            groups.union(i, j)
+        else:
+            held_apart += 1
+
+    members: dict[int, list[int]] = {}
+    for i in range(len(sentences)):
+        members.setdefault(groups.find(i), []).append(i)
+    merged = []
+    for indices in members.values():
+        # The member closest to the others says what they share; on ties the shorter, which claims least.
+        centrality = (vectors[indices] @ vectors[indices].T).sum(1)
+        best = max(range(len(indices)), key=lambda k: (round(float(centrality[k]), 6), -len(texts[indices[k]])))
+        merged.append(
+            SupportedSentence(text=texts[indices[best]], sources=tuple(sentences[i] for i in indices))
+        )
+    counts = {
+        "sentences_in": len(sentences),
+        "sentences_out": len(merged),
+        "lexical_pairs": len(lexical),
+        "semantic_pairs": len(semantic),
+        "pairs_held_apart_by_numbers": held_apart,
+    }
+    return merged, counts

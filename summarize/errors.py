@@ -1,0 +1,29 @@
+"""Errors the job reports in one line, each with the exit code the README documents."""
+
+
+class SummarizeError(Exception):
+    exit_code = 1
+
+
+class UsageError(SummarizeError):
+    """The command line or configuration is wrong (no event, unknown key)."""
+
+    exit_code = 2
+
+
+class InputError(SummarizeError):
+    """The event's articles cannot be read or leave nothing to summarise."""
+
+    exit_code = 3
+
+
+class ModelError(SummarizeError):
+    """A model's weights cannot be found or loaded."""
+
+    exit_code = 4
+
+
+class PublishError(SummarizeError):
+    """The brief cannot be written into the shared folder; the previous one is left in place."""
+
+    exit_code = 5

@@ -1,0 +1,60 @@
+"""Stage 7: score the brief: ROUGE against a reference when there is one, and reference-free figures always."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rouge_score import rouge_scorer
+
+from summarize.sentence_splitter import punkt_tokenizer
+from summarize.types import Article, Brief
+
+
+def rouge(
+    summary_sentences: Sequence[str],
+    reference: str,
+    *,
+    rouge_types: Sequence[str] = ("rouge1", "rouge2", "rougeL", "rougeLsum"),
+    use_stemmer: bool = True,
+) -> dict[str, dict[str, float]]:
+    """F1, precision and recall in percent. rougeLsum wants one sentence per line on both sides."""
+    scorer = rouge_scorer.RougeScorer(list(rouge_types), use_stemmer=use_stemmer)
+    reference_lines = "\n".join(punkt_tokenizer().tokenize(reference))
+    scores = scorer.score(reference_lines, "\n".join(summary_sentences))
+    return {
+        name: {
+            "f1": round(100 * s.fmeasure, 2),
+            "precision": round(100 * s.precision, 2),
+            "recall": round(100 * s.recall, 2),
+        }
+        for name, s in scores.items()
+    }
+
+
+def score_brief(
+    brief: Brief,
+    sources: Sequence[Article],
+    reference: str | None = None,
+    *,
+    rouge_types: Sequence[str] = ("rouge1", "rouge2", "rougeL", "rougeLsum"),
+    use_stemmer: bool = True,
+) -> dict:
+    sentences = brief.sentences
+    source_words = sum(len(a.text.split()) for a in sources)
+    scores: dict = {
+        "words": brief.word_count,
+        "sentences": len(sentences),
+        "subtopics": len(brief.sections),
+        "source_words": source_words,
+        # How many times shorter the brief is than the cleaned articles.
+        "compression": round(source_words / brief.word_count, 2) if brief.word_count else None,
+        "share_backed_by_2plus_outlets": (
+            round(sum(len(s.outlets) >= 2 for s in sentences) / len(sentences), 3) if sentences else 0.0
+        ),
+        "outlets_cited": len({o for s in sentences for o in s.outlets}),
+    }
+    if reference is not None:
+        scores["rouge"] = rouge(
+            [s.text for s in sentences], reference, rouge_types=rouge_types, use_stemmer=use_stemmer
+        )
+    return scores

@@ -1,0 +1,46 @@
+"""Stage 3: split the cleaned paragraphs into sentences with NLTK's Punkt, offline."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from summarize.sentence_splitter import punkt_tokenizer
+from summarize.types import Article, Sentence
+
+
+def split_sentences(
+    articles: Sequence[Article],
+    *,
+    model: str = "english",
+    min_words: int = 5,
+    max_words: int = 80,
+    drop_patterns: Sequence[str] = (),
+) -> tuple[list[Sentence], dict[str, int]]:
+    """Sentences of every article in order, and counts of those dropped by length or pattern."""
+    tokenizer = punkt_tokenizer(model)
+    drop = [re.compile(p, re.IGNORECASE) for p in drop_patterns]
+    sentences: list[Sentence] = []
+    counts = {"sentences": 0, "dropped_by_length": 0, "dropped_by_pattern": 0}
+    for article in articles:
+        position = 0
+        for paragraph in article.paragraphs:
+            for text in tokenizer.tokenize(paragraph):
+                if not min_words <= len(text.split()) <= max_words:
+                    counts["dropped_by_length"] += 1
+                    continue
+                if any(p.search(text) for p in drop):
+                    counts["dropped_by_pattern"] += 1
+                    continue
+                sentences.append(
+                    Sentence(
+                        id=f"{article.id}:{position}",
+                        article_id=article.id,
+                        outlet=article.outlet,
+                        text=text,
+                        position=position,
+                    )
+                )
+                position += 1
+    counts["sentences"] = len(sentences)
+    return sentences, counts
