@@ -26,16 +26,13 @@ MIN_WORDS_FOR_LANGUAGE = 3
 class LanguageFilter:
     """Tells whether a block is confidently in another language than the event's."""
 
-    def __init__(self, language: str, candidates: Sequence[str]):
+    def __init__(self, language: str, candidates: Sequence[str], low_accuracy: bool = True):
         codes = {language, *candidates}
         languages = [Language.from_iso_code_639_1(getattr(IsoCode639_1, c.upper())) for c in codes]
         self.language = Language.from_iso_code_639_1(getattr(IsoCode639_1, language.upper()))
         # The minimum distance makes the detector answer None when unsure, and unsure means keep.
-        self.detector = (
-            LanguageDetectorBuilder.from_languages(*languages)
-            .with_minimum_relative_distance(0.1)
-            .build()
-        )
+        builder = LanguageDetectorBuilder.from_languages(*languages).with_minimum_relative_distance(0.1)
+        self.detector = (builder.with_low_accuracy_mode() if low_accuracy else builder).build()
 
     def is_foreign(self, block: str) -> bool:
         if len(block.split()) < MIN_WORDS_FOR_LANGUAGE:
@@ -111,13 +108,14 @@ def clean_articles(
     related_markers: Sequence[str],
     min_words: int,
     candidate_languages: Sequence[str],
+    language_low_accuracy: bool,
     core_similarity: float,
     min_similarity: float,
 ) -> tuple[list[Article], list[DroppedBlock]]:
     """The articles with only their on-topic body paragraphs (empty articles removed), and the drops."""
     boilerplate = [re.compile(p, re.IGNORECASE) for p in boilerplate_patterns]
     markers = {_marker_key(m) for m in related_markers}
-    language_filter = LanguageFilter(language, candidate_languages)
+    language_filter = LanguageFilter(language, candidate_languages, language_low_accuracy)
     dropped: list[DroppedBlock] = []
     candidates: list[tuple[int, str]] = []  # (article index, block) that passed the structural checks
     for index, article in enumerate(articles):

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 import torch
 from transformers import AutoModel, AutoTokenizer
+from transformers.utils import logging as transformers_logging
 
 from summarize.errors import ModelError
 
@@ -35,6 +36,8 @@ class SentenceEncoder:
 
     def __init__(self, model_path: str | None = None, batch_size: int = 32, max_length: int = 128):
         path = model_path or bundled_minilm_path()
+        # A progress bar per load is noise in a nightly log.
+        transformers_logging.disable_progress_bar()
         try:
             self.tokenizer = AutoTokenizer.from_pretrained(path)
             self.model = AutoModel.from_pretrained(path).eval()
