@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import json
 import logging
 import resource
 import time
@@ -18,7 +17,7 @@ from summarize.cluster import cluster_subtopics
 from summarize.dedup import dedup_sentences
 from summarize.embed import SentenceEncoder
 from summarize.errors import InputError
-from summarize.publish import _json_default, publish_brief, write_atomic
+from summarize.publish import publish_brief, write_json_atomic
 from summarize.read import read_articles
 from summarize.score import score_brief
 from summarize.split import split_sentences
@@ -134,6 +133,6 @@ def run_pipeline(cfg: DictConfig, run_dir: Path) -> dict:
         "outputs": outputs,
     }
     manifest_path = run_dir / "manifest.json"
-    write_atomic(manifest_path, json.dumps(manifest, indent=2, ensure_ascii=False, default=_json_default) + "\n")
+    write_json_atomic(manifest_path, manifest)
     manifest["outputs"]["manifest"] = str(manifest_path)
     return manifest

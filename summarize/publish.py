@@ -58,6 +58,10 @@ def _json_default(value):
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
+def write_json_atomic(path: Path, document: dict) -> None:
+    write_atomic(path, json.dumps(document, indent=2, ensure_ascii=False, default=_json_default) + "\n")
+
+
 def brief_document(brief: Brief, sources: Sequence[Article], scores: dict, generated_at: str) -> dict:
     return {
         "event": {"id": brief.event_id, "title": brief.title, "date": brief.date},
@@ -110,12 +114,10 @@ def publish_brief(
     """Write the brief's files into `folder`; returns their paths by kind."""
     generated_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     markdown = render_markdown(brief, sources, generated_at)
-    document = json.dumps(
-        brief_document(brief, sources, scores, generated_at), indent=2, ensure_ascii=False, default=_json_default
-    )
+    document = brief_document(brief, sources, scores, generated_at)
     paths = {"json": folder / json_name, "markdown": folder / markdown_name}
     try:
-        write_atomic(paths["json"], document + "\n")
+        write_json_atomic(paths["json"], document)
         write_atomic(paths["markdown"], markdown)
     except OSError as exc:
         raise PublishError(f"cannot write the brief into {folder}: {exc}") from exc
