@@ -1,7 +1,8 @@
 """Nightly entry point:  python -m summarize +event=NAME [key=value ...]
 
-Exit codes: 0 published, 2 usage or configuration error, 3 input error, 4 model error,
-5 publish error, 1 anything unexpected (traceback in the run's summarize.log).
+Exit codes: 0 published, 2 usage error (no event), 3 input error, 4 model error,
+5 publish error, 1 anything unexpected (traceback in the run's summarize.log) and Hydra's
+own configuration errors.
 """
 
 from __future__ import annotations
@@ -36,6 +37,9 @@ def main(cfg: DictConfig) -> None:
         manifest = run_pipeline(cfg, Path(HydraConfig.get().runtime.output_dir))
     except SummarizeError as error:
         fail(error)
+    except Exception:
+        log.exception("unexpected error")
+        raise
     log.info("published %s (%d words) in %.1fs", manifest["outputs"]["markdown"], manifest["scores"]["words"], manifest["seconds_total"])
     print(manifest["outputs"]["markdown"])
 

@@ -24,7 +24,8 @@ from summarize.types import Subtopic, SupportedSentence
 def cluster_labels(vectors: np.ndarray, min_subtopics: int, max_subtopics: int, min_size: int) -> np.ndarray:
     """Ward clusters; of the counts in range, the one with the best cosine silhouette."""
     # Fewer than `min_size` sentences per subtopic on average is fragmenting, not clustering.
-    top = min(max_subtopics, len(vectors) // min_size)
+    # The silhouette needs fewer clusters than points.
+    top = min(max_subtopics, len(vectors) // min_size, len(vectors) - 1)
     if top < 2:
         return np.zeros(len(vectors), dtype=int)
     best_score, best = -2.0, np.zeros(len(vectors), dtype=int)

@@ -41,7 +41,7 @@ class SentenceEncoder:
         try:
             self.tokenizer = AutoTokenizer.from_pretrained(path)
             self.model = AutoModel.from_pretrained(path).eval()
-        except OSError as exc:
+        except (OSError, ValueError) as exc:
             raise ModelError(f"cannot load the sentence encoder from {path}: {exc}") from exc
         self.batch_size = batch_size
         self.max_length = max_length

@@ -6,7 +6,7 @@ class SummarizeError(Exception):
 
 
 class UsageError(SummarizeError):
-    """The command line or configuration is wrong (no event, unknown key)."""
+    """The command line is wrong (no event given). Hydra's own errors exit 1 before we run."""
 
     exit_code = 2
 

@@ -17,7 +17,7 @@ from summarize.cluster import cluster_subtopics
 from summarize.dedup import dedup_sentences
 from summarize.embed import SentenceEncoder
 from summarize.errors import InputError
-from summarize.publish import publish_brief, write_json_atomic
+from summarize.publish import json_text, publish_brief, write_atomic
 from summarize.read import read_articles
 from summarize.score import score_brief
 from summarize.split import split_sentences
@@ -63,7 +63,8 @@ def run_pipeline(cfg: DictConfig, run_dir: Path) -> dict:
         counts["dim"] = encoder.dim
 
     with stage("read", stages) as counts:
-        articles = read_articles(event.inputs, params(event.get("outlets") or {}), **params(cfg.read))
+        outlets = event.get("outlets")
+        articles = read_articles(event.inputs, params(outlets) if outlets else {}, **params(cfg.read))
         counts["articles"] = len(articles)
         counts["blocks"] = sum(len(a.paragraphs) for a in articles)
 
@@ -133,6 +134,6 @@ def run_pipeline(cfg: DictConfig, run_dir: Path) -> dict:
         "outputs": outputs,
     }
     manifest_path = run_dir / "manifest.json"
-    write_json_atomic(manifest_path, manifest)
+    write_atomic(manifest_path, json_text(manifest))
     manifest["outputs"]["manifest"] = str(manifest_path)
     return manifest

@@ -29,8 +29,8 @@ def md_escape(text: str) -> str:
     return MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
 
 
-def write_atomic(path: Path, content: str) -> None:
-    """Replace `path` with `content` all at once; on any failure the old file is untouched."""
+def _stage(path: Path, content: str) -> str:
+    """Write `content` to a synced temporary file beside `path`; returns its name."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -39,17 +39,37 @@ def write_atomic(path: Path, content: str) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
     except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
+        os.unlink(tmp)
         raise
-    # The rename is durable only once the folder itself is synced.
-    folder = os.open(path.parent, os.O_RDONLY)
+    return tmp
+
+
+def write_all_atomic(files: dict[Path, str]) -> None:
+    """Replace each path with its content; every file is staged before any is replaced, so a
+    failure while writing (full disk, no permission) leaves all the old files untouched."""
+    staged: list[tuple[str, Path]] = []
     try:
-        os.fsync(folder)
-    finally:
-        os.close(folder)
+        for path, content in files.items():
+            staged.append((_stage(path, content), path))
+        for tmp, path in staged:
+            os.replace(tmp, path)
+    except BaseException:
+        for tmp, _ in staged:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+        raise
+    # A rename is durable only once its folder is synced.
+    for folder in {path.parent for path in files}:
+        descriptor = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+
+
+def write_atomic(path: Path, content: str) -> None:
+    write_all_atomic({path: content})
 
 
 def _json_default(value):
@@ -58,8 +78,8 @@ def _json_default(value):
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
-def write_json_atomic(path: Path, document: dict) -> None:
-    write_atomic(path, json.dumps(document, indent=2, ensure_ascii=False, default=_json_default) + "\n")
+def json_text(document: dict) -> str:
+    return json.dumps(document, indent=2, ensure_ascii=False, default=_json_default) + "\n"
 
 
 def brief_document(brief: Brief, sources: Sequence[Article], scores: dict, generated_at: str) -> dict:
@@ -117,8 +137,7 @@ def publish_brief(
     document = brief_document(brief, sources, scores, generated_at)
     paths = {"json": folder / json_name, "markdown": folder / markdown_name}
     try:
-        write_json_atomic(paths["json"], document)
-        write_atomic(paths["markdown"], markdown)
+        write_all_atomic({paths["json"]: json_text(document), paths["markdown"]: markdown})
     except OSError as exc:
         raise PublishError(f"cannot write the brief into {folder}: {exc}") from exc
     return {kind: str(path) for kind, path in paths.items()}

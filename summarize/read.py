@@ -87,7 +87,10 @@ def read_articles(
     outlets = outlets or {}
     articles = []
     for path in find_article_files(inputs, tuple(s.lower() for s in suffixes)):
-        data = path.read_bytes()
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise InputError(f"{path}: {exc.strerror or exc}") from exc
         if len(data) > max_bytes:
             raise InputError(f"{path}: {len(data)} bytes, over the read.max_bytes cap of {max_bytes}")
         text = decode(data, path)

@@ -1,0 +1,75 @@
+"""Small builders for hand-made pipeline records and the composed config (imported by the test modules)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hydra import compose, initialize_config_dir
+from omegaconf import DictConfig
+
+# Imported before any composition: it registers the `project_root` and `pid` resolvers.
+import summarize.config
+from summarize.types import Article, Brief, BriefSection, BriefSentence, Sentence, Subtopic, SupportedSentence
+
+
+def compose_config(*overrides: str, return_hydra_config: bool = False) -> DictConfig:
+    """The project's config as `python -m summarize OVERRIDES...` would see it."""
+    with initialize_config_dir(config_dir=str(summarize.config.CONFIG_DIR), version_base="1.3"):
+        return compose("config", overrides=list(overrides), return_hydra_config=return_hydra_config)
+
+
+def article(
+    article_id: str,
+    paragraphs: list[str] | tuple[str, ...],
+    *,
+    outlet: str | None = None,
+    title: str | None = None,
+    date: dt.date | None = None,
+) -> Article:
+    return Article(
+        id=article_id,
+        outlet=outlet or f"Outlet {article_id}",
+        title=title,
+        date=date,
+        paragraphs=tuple(paragraphs),
+        path=f"/nowhere/{article_id}.txt",
+        sha256="0" * 64,
+    )
+
+
+def sentence(text: str, *, outlet: str = "A", article_id: str | None = None, position: int = 0) -> Sentence:
+    article_id = article_id or f"art-{outlet}"
+    return Sentence(
+        id=f"{article_id}:{position}", article_id=article_id, outlet=outlet, text=text, position=position
+    )
+
+
+def supported(text: str, *outlets: str) -> SupportedSentence:
+    """A deduplicated sentence said by each of `outlets` (default one outlet, "A")."""
+    outlets = outlets or ("A",)
+    return SupportedSentence(
+        text=text,
+        sources=tuple(sentence(text, outlet=o, position=i) for i, o in enumerate(outlets)),
+    )
+
+
+def subtopic(label: str, sentences: list[SupportedSentence], importance: float = 1.0) -> Subtopic:
+    return Subtopic(
+        label=label,
+        sentences=tuple(sentences),
+        centrality=tuple(1.0 - 0.1 * i for i in range(len(sentences))),
+        importance=importance,
+    )
+
+
+def brief_sentence(text: str, *outlets: str) -> BriefSentence:
+    s = supported(text, *outlets)
+    return BriefSentence(text=s.text, sources=s.sources)
+
+
+def brief(sections: dict[str, list[BriefSentence]], *, outlets: tuple[str, ...] | None = None,
+          title: str = "Test event", date: dt.date | None = dt.date(2026, 1, 5)) -> Brief:
+    built = tuple(BriefSection(label=label, sentences=tuple(s)) for label, s in sections.items())
+    if outlets is None:
+        outlets = tuple(sorted({o for section in built for s in section.sentences for o in s.outlets}))
+    return Brief(event_id="test_event", title=title, date=date, sections=built, outlets=outlets)

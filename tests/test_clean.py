@@ -1,0 +1,217 @@
+"""Stage 2: cleaning, with the shipped patterns of conf/clean/default.yaml and the lee_beijing event's title and keywords."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from factories import article
+
+from summarize.clean import DROP_REASONS, clean_articles
+
+BODY_1 = (
+    "South Korean President Lee Jae Myung met Chinese President Xi Jinping in Beijing on Monday "
+    "for a summit on trade and regional security."
+)
+BODY_2 = (
+    "The two leaders signed fifteen agreements on trade and technology, and Lee asked Xi to help "
+    "restart dialogue with North Korea."
+)
+BODY_3 = (
+    "More than 200 South Korean business leaders, including executives from Samsung and Hyundai, "
+    "joined Lee on the four-day state visit to China."
+)
+# 53 words: over boilerplate_max_words (40), so the cookie pattern must not drop it.
+COOKIE_BODY = (
+    "Lee told reporters in Beijing that Korean bakeries selling cookies and other snacks had become "
+    "popular in Chinese cities, and that he hoped Xi Jinping would ease the informal restrictions that "
+    "have limited Korean food, music and films in China since 2017, a request officials in Seoul said "
+    "was central to the summit."
+)
+
+
+@pytest.fixture
+def clean(encoder, stage_params, lee_event):
+    params = stage_params("clean")
+
+    def run(articles, **overrides):
+        kwargs = {
+            "language": lee_event["language"],
+            "title": lee_event["title"],
+            "keywords": lee_event["keywords"],
+            **params,
+            **overrides,
+        }
+        return clean_articles(articles, encoder, **kwargs)
+
+    return run
+
+
+def reasons(dropped) -> dict[str, str]:
+    return {d.text: d.reason for d in dropped}
+
+
+def kept_blocks(cleaned) -> list[str]:
+    return [p for a in cleaned for p in a.paragraphs]
+
+
+def test_premises_hold_for_the_shipped_config(stage_params):
+    params = stage_params("clean")
+    assert params["boilerplate_patterns"] and params["related_markers"]
+    assert "trending" in params["related_markers"]
+    assert len(COOKIE_BODY.split()) > params["boilerplate_max_words"]
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        "This site uses cookies to improve your experience.",
+        "We use cookies. By continuing to browse you consent to our use of cookies.",
+        "Subscribe to our Newsletter",
+        "Post by : Saif Rahman",
+        "© Copyright 2026",
+        "Copyright 2026 Example Media. All rights reserved.",
+        "You have not yet added any article to your bookmarks!",
+        "Devdiscourse News Desk | Hong Kong | Updated: 04-01-2026 06:21 IST",
+        "Email: info@example.com",
+        "Photo: AP",
+        "Left Menu",
+    ],
+)
+def test_boilerplate_blocks_are_dropped(clean, block):
+    cleaned, dropped = clean([article("a", [BODY_1, block, BODY_2])])
+
+    assert reasons(dropped) == {block: "boilerplate"}
+    assert kept_blocks(cleaned) == [BODY_1, BODY_2]
+
+
+def test_long_paragraph_mentioning_cookies_is_kept(clean):
+    short = "Lee said Korean cookies sell well in China."  # same word, short block: boilerplate
+    cleaned, dropped = clean([article("a", [BODY_1, COOKIE_BODY, short, BODY_2])])
+
+    assert kept_blocks(cleaned) == [BODY_1, COOKIE_BODY, BODY_2]
+    assert reasons(dropped) == {short: "boilerplate"}
+
+
+def test_foreign_language_paragraph_is_dropped(clean):
+    french = (
+        "Le président sud-coréen Lee Jae-myung a rencontré le président chinois Xi Jinping à Pékin lundi "
+        "pour parler du commerce et de la sécurité dans la péninsule coréenne."
+    )
+    cleaned, dropped = clean([article("a", [BODY_1, french, BODY_2])])
+
+    assert reasons(dropped) == {french: "foreign_language"}
+    assert kept_blocks(cleaned) == [BODY_1, BODY_2]
+
+
+def test_english_paragraph_with_foreign_names_is_kept(clean):
+    block = (
+        "Lee later met Jean Chrétien and José Peña, who praised the Korean délégation's work in Seoul "
+        "and Beijing over the past year."
+    )
+    cleaned, dropped = clean([article("a", [BODY_1, block])])
+
+    assert dropped == []
+    assert kept_blocks(cleaned) == [BODY_1, block]
+
+
+def test_everything_after_a_related_marker_is_a_related_list(clean):
+    related_sentence = (
+        "South Korean President Lee Jae Myung and Chinese President Xi Jinping agreed in Beijing to explore "
+        "ways of resuming dialogue with North Korea."
+    )
+    unrelated = "Nvidia has launched new AI chips promising five times the performance of the previous generation."
+    blocks = [BODY_1, BODY_2, "TRENDING", "1", related_sentence, "Global", unrelated]
+    cleaned, dropped = clean([article("a", blocks), article("b", [BODY_3])])
+
+    assert kept_blocks(cleaned) == [BODY_1, BODY_2, BODY_3]
+    assert reasons(dropped) == {
+        "TRENDING": "related_list",
+        "1": "related_list",
+        related_sentence: "related_list",  # on topic and well formed, but a teaser of another page
+        "Global": "related_list",
+        unrelated: "related_list",
+    }
+
+
+@pytest.mark.parametrize("marker", ["Related Articles:", "Read more »", "Articles connexes", "YOU MAY ALSO LIKE"])
+def test_related_marker_variants(clean, marker):
+    cleaned, dropped = clean([article("a", [BODY_1, marker, BODY_2])])
+
+    assert kept_blocks(cleaned) == [BODY_1]
+    assert reasons(dropped) == {marker: "related_list", BODY_2: "related_list"}
+
+
+def test_related_list_only_runs_to_the_end_of_its_article(clean):
+    cleaned, dropped = clean([article("a", [BODY_1, "Read more", BODY_2]), article("b", [BODY_3])])
+
+    assert {a.id: a.paragraphs for a in cleaned} == {"a": (BODY_1,), "b": (BODY_3,)}
+
+
+def test_headlines_and_short_blocks_are_fragments(clean):
+    headline = "Lee and Xi pledge closer ties at Beijing summit"
+    truncated = "Lee Jae Myung arrived in Beijing on Sunday for a four-day visit that officials say could"
+    short = "Lee arrived in Beijing."  # 4 words < min_words
+    cleaned, dropped = clean([article("a", [headline, BODY_1, truncated, short, BODY_2])])
+
+    assert reasons(dropped) == {headline: "fragment", truncated: "fragment", short: "fragment"}
+    assert kept_blocks(cleaned) == [BODY_1, BODY_2]
+
+
+def test_teasers_of_other_stories_are_off_topic(clean):
+    wang_yi = (
+        "Chinese Foreign Minister Wang Yi began his annual tour of Africa in Ethiopia on Monday, officials in "
+        "Beijing said."
+    )
+    avatar = "Avatar: Fire and Ash has crossed one billion dollars at the global box office, the studio said on Sunday."
+    cleaned, dropped = clean(
+        [article("a", [BODY_1, wang_yi, BODY_2]), article("b", [BODY_3, avatar])]
+    )
+
+    assert reasons(dropped) == {wang_yi: "off_topic", avatar: "off_topic"}
+    assert kept_blocks(cleaned) == [BODY_1, BODY_2, BODY_3]
+
+
+def test_off_topic_needs_the_event_keywords(clean):
+    """A block outside the title's core is kept only when it names one of the event's keywords."""
+    cleaned, dropped = clean([article("a", [BODY_1, BODY_2])], keywords=["Xi"])
+    assert kept_blocks(cleaned) == [BODY_1, BODY_2]
+    assert dropped == []
+
+    cleaned, dropped = clean([article("a", [BODY_1, BODY_2])], keywords=["Pyongyang"])
+    assert kept_blocks(cleaned) == [BODY_1]  # BODY_1 is close to the title: kept without a keyword
+    assert reasons(dropped) == {BODY_2: "off_topic"}
+
+
+def test_kept_paragraphs_keep_their_order(clean):
+    blocks = [BODY_3, "Subscribe to our Newsletter", BODY_1, "Lee and Xi pledge closer ties at Beijing summit", COOKIE_BODY, BODY_2]
+    cleaned, _ = clean([article("a", blocks)])
+
+    assert kept_blocks(cleaned) == [BODY_3, BODY_1, COOKIE_BODY, BODY_2]
+
+
+def test_articles_left_empty_are_removed(clean):
+    junk = article("junk", ["Accept all cookies", "Subscribe to our Newsletter", "Left Menu", "Details"])
+    good = article("good", [BODY_1, BODY_2])
+    cleaned, dropped = clean([junk, good])
+
+    assert [a.id for a in cleaned] == ["good"]
+    assert cleaned[0].outlet == good.outlet and cleaned[0].path == good.path
+    assert Counter(d.article_id for d in dropped) == {"junk": 4}
+
+
+def test_every_block_is_either_kept_or_dropped_once(clean):
+    articles = [
+        article("a", ["Photo: AP", BODY_1, "Balancing between Beijing and Washington", COOKIE_BODY, "TRENDING", BODY_2]),
+        article("b", ["Le président Lee Jae-myung a rencontré Xi Jinping à Pékin pour parler du commerce.", BODY_3]),
+    ]
+    cleaned, dropped = clean(articles)
+
+    total = sum(len(a.paragraphs) for a in articles)
+    assert sum(len(a.paragraphs) for a in cleaned) + len(dropped) == total
+    assert {d.reason for d in dropped} <= set(DROP_REASONS)
+    assert {d.reason for d in dropped} == {"boilerplate", "fragment", "related_list", "foreign_language"}
+
+
+def test_no_articles_gives_nothing(clean):
+    assert clean([]) == ([], [])

@@ -1,0 +1,122 @@
+"""The Hydra configuration: every event composes, and overrides apply."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from omegaconf import OmegaConf
+
+from summarize.config import CONFIG_DIR, PROJECT_ROOT, available_events
+from summarize.read import find_article_files
+
+STAGES = ("read", "clean", "split", "dedup", "embed", "cluster", "write", "score", "publish")
+
+
+def test_available_events_lists_the_event_files():
+    events = available_events()
+    assert "lee_beijing" in events
+    assert events == sorted(p.stem for p in (CONFIG_DIR / "event").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("event_id", available_events())
+def test_every_event_composes(compose_cfg, stage_params, event_id):
+    cfg = compose_cfg(f"+event={event_id}")
+    event = OmegaConf.to_container(cfg.event, resolve=True)
+
+    for key in ("id", "title", "inputs", "language"):
+        assert event.get(key), key
+    assert event["id"] == event_id
+    assert len(event["language"]) == 2  # an ISO 639-1 code, as the language filter expects
+    assert event["language"] in stage_params("clean")["candidate_languages"]
+
+    files = find_article_files(event["inputs"], tuple(stage_params("read")["suffixes"]))
+    assert files and all(f.is_file() for f in files)
+    # Outlet names are keyed by file name; each must name a file of the event.
+    assert set(event.get("outlets") or {}) <= {f.name for f in files}
+    if event.get("reference"):
+        assert Path(event["reference"]).is_file()
+    if event.get("date"):
+        dt.date.fromisoformat(str(event["date"]))
+
+
+def test_composed_config_has_every_stage(compose_cfg):
+    cfg = compose_cfg("+event=lee_beijing")
+    for name in STAGES:
+        assert name in cfg, name
+        assert isinstance(OmegaConf.to_container(cfg[name], resolve=True), dict)
+
+
+def test_paths_resolve_to_the_project(compose_cfg, monkeypatch):
+    monkeypatch.delenv("SUMMARIZE_SHARED_DIR", raising=False)
+    cfg = compose_cfg("+event=lee_beijing")
+
+    assert cfg.paths.root == str(PROJECT_ROOT)
+    assert cfg.paths.data_dir == str(PROJECT_ROOT / "data")
+    assert cfg.paths.shared_dir == str(PROJECT_ROOT / "outputs" / "shared")
+    assert cfg.event.inputs == str(PROJECT_ROOT / "data" / "lee_beijing")
+
+
+def test_shared_dir_from_environment(compose_cfg, monkeypatch, tmp_path):
+    monkeypatch.setenv("SUMMARIZE_SHARED_DIR", str(tmp_path))
+    assert compose_cfg("+event=lee_beijing").paths.shared_dir == str(tmp_path)
+
+
+def test_overrides_apply(compose_cfg):
+    cfg = compose_cfg("+event=lee_beijing", "paths.shared_dir=/x", "event.inputs=/y", "write.budget_words=120")
+
+    assert cfg.paths.shared_dir == "/x"
+    assert cfg.event.inputs == "/y"
+    assert cfg.write.budget_words == 120
+    # Values built on paths.* follow an override of their base.
+    moved = compose_cfg("+event=lee_beijing", "paths.data_dir=/data")
+    assert moved.event.inputs == "/data/lee_beijing"
+
+
+def test_unknown_key_is_refused(compose_cfg):
+    from hydra.errors import ConfigCompositionException
+
+    with pytest.raises(ConfigCompositionException):
+        compose_cfg("+event=lee_beijing", "write.no_such_key=1")
+
+
+def test_no_event_composes_without_event(compose_cfg):
+    assert "event" not in compose_cfg()
+
+
+def test_run_dir_pattern_keeps_concurrent_runs_apart(compose_cfg):
+    hydra_conf = yaml.safe_load((CONFIG_DIR / "config.yaml").read_text())["hydra"]
+    for pattern in (hydra_conf["run"]["dir"], hydra_conf["sweep"]["dir"]):
+        assert "%f" in pattern and "${pid:}" in pattern, pattern
+
+    cfg = compose_cfg("+event=lee_beijing", return_hydra_config=True)
+    assert cfg.hydra.job.name == "summarize"  # the log file is summarize.log, not __main__.log
+    resolved = cfg.hydra.run.dir
+    assert resolved.startswith(str(PROJECT_ROOT / "outputs" / "runs"))
+    assert re.search(rf"/\d{{4}}-\d{{2}}-\d{{2}}/\d{{2}}-\d{{2}}-\d{{2}}-\d{{6}}_{os.getpid()}_lee_beijing$", resolved)
+
+
+def test_run_dirs_of_two_processes_differ():
+    """Two runs started together (same second) get different folders."""
+    script = (
+        "import summarize.config as c\n"
+        "from hydra import compose, initialize_config_dir\n"
+        "with initialize_config_dir(config_dir=str(c.CONFIG_DIR), version_base='1.3'):\n"
+        "    print(compose('config', overrides=['+event=lee_beijing'], return_hydra_config=True).hydra.run.dir)\n"
+    )
+    procs = [
+        subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    outputs = [p.communicate(timeout=60) for p in procs]
+    assert all(p.returncode == 0 for p in procs), [err for _, err in outputs]
+    dirs = [out.strip() for out, _ in outputs]
+    assert dirs[0] != dirs[1]
+    pids = [re.search(r"_(\d+)_lee_beijing$", d).group(1) for d in dirs]
+    assert pids[0] != pids[1]

@@ -1,0 +1,179 @@
+"""Stage 6: the extractive writer."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from factories import subtopic, supported
+
+from summarize.write import leans_on_context, write_extractive
+
+
+@pytest.fixture
+def write(encoder, stage_params):
+    params = stage_params("write")
+
+    def run(subtopics, **overrides):
+        return write_extractive(
+            subtopics,
+            encoder,
+            event_id="ev",
+            title="Lee visits China",
+            date=dt.date(2026, 1, 6),
+            **{**params, **overrides},
+        )
+
+    return run
+
+
+TRADE = [
+    "The European Union and Japan signed a free trade agreement cutting tariffs on cars and cheese.",
+    "European farmers expect to sell more cheese and wine to Japan once the trade pact removes import duties.",
+    "Trade ministers said the tariff agreement covers nearly a third of the world economy.",
+]
+FOOTBALL = [
+    "Manchester United beat Liverpool 3-1 in the football match at Old Trafford on Sunday.",
+    "Liverpool's goalkeeper was sent off after a foul on the edge of the penalty area.",
+    "Fans celebrated the victory, which lifted United to third place in the league table.",
+]
+WEATHER = [
+    "Heavy rain flooded several streets in the port city of Busan overnight.",
+    "Emergency crews pumped water out of flooded homes near the harbour on Tuesday.",
+]
+
+
+def test_brief_takes_subtopics_breadth_first_and_keeps_their_order(write):
+    subtopics = [
+        subtopic("Trade", [supported(t, "A", "B") for t in TRADE], importance=3.0),
+        subtopic("Football", [supported(t, "C") for t in FOOTBALL], importance=2.0),
+        subtopic("Weather", [supported(t, "D") for t in WEATHER], importance=1.0),
+    ]
+    brief = write(subtopics, budget_words=40, max_words=60)
+
+    assert [s.label for s in brief.sections] == ["Trade", "Football", "Weather"]
+    # One round of best sentences (16 + 14 + 12 = 42 words), and the budget of 40 is spent.
+    assert [s.text for s in brief.sentences] == [TRADE[0], FOOTBALL[0], WEATHER[0]]
+    assert brief.event_id == "ev" and brief.title == "Lee visits China" and brief.date == dt.date(2026, 1, 6)
+    assert brief.outlets == ("A", "B", "C", "D")
+    assert brief.sentences[0].outlets == ("A", "B")
+
+
+def test_second_round_takes_each_subtopics_next_sentence(write):
+    subtopics = [
+        subtopic("Trade", [supported(t) for t in TRADE]),
+        subtopic("Football", [supported(t) for t in FOOTBALL]),
+    ]
+    brief = write(subtopics, budget_words=50, max_words=80)
+
+    # 16 + 14 = 30 < 50 after round one; round two adds TRADE[1] (18 words): 48; then FOOTBALL[1] (15 words): 63.
+    assert [[s.text for s in section.sentences] for section in brief.sections] == [
+        [TRADE[0], TRADE[1]],
+        [FOOTBALL[0], FOOTBALL[1]],
+    ]
+
+
+@pytest.mark.parametrize("max_words", [20, 35, 50, 250])
+def test_respects_max_words(write, max_words):
+    subtopics = [
+        subtopic("Trade", [supported(t) for t in TRADE]),
+        subtopic("Football", [supported(t) for t in FOOTBALL]),
+        subtopic("Weather", [supported(t) for t in WEATHER]),
+    ]
+    brief = write(subtopics, budget_words=max_words, max_words=max_words)
+
+    assert 0 < brief.word_count <= max_words
+    assert brief.word_count == sum(len(s.text.split()) for s in brief.sentences)
+
+
+def test_a_sentence_that_would_pass_max_words_is_skipped_for_a_shorter_one(write):
+    long_ = TRADE[1]  # 19 words
+    short = WEATHER[0]  # 12 words
+    brief = write([subtopic("Mixed", [supported(TRADE[0]), supported(long_), supported(short)])],
+                  budget_words=40, max_words=30, max_sentences_per_subtopic=3)
+
+    assert [s.text for s in brief.sentences] == [TRADE[0], short]
+    assert brief.word_count <= 30
+
+
+def test_every_brief_sentence_has_outlets_and_sources(write):
+    subtopics = [
+        subtopic("Trade", [supported(TRADE[0], "Devdiscourse", "UNN"), supported(TRADE[2], "UNN")]),
+        subtopic("Football", [supported(FOOTBALL[0], "Saif Rahman blog")]),
+    ]
+    brief = write(subtopics)
+
+    assert len(brief.sentences) == 3
+    for s in brief.sentences:
+        assert s.outlets and all(o.strip() for o in s.outlets)
+        assert s.sources and all(src.text for src in s.sources)
+    assert brief.sentences[0].outlets == ("Devdiscourse", "UNN")
+
+
+def test_redundant_candidates_are_not_both_chosen(write, encoder):
+    a = "South Korean President Lee Jae Myung met Chinese President Xi Jinping in Beijing on Monday."
+    b = "South Korean President Lee Jae Myung met Chinese President Xi Jinping in Beijing on Monday, officials said."
+    sim = float(encoder.encode([a])[0] @ encoder.encode([b])[0])
+    assert sim >= 0.7  # the premise: they are near-identical
+
+    subtopics = [
+        subtopic("Summit", [supported(a, "A"), supported(TRADE[0], "A")]),
+        subtopic("Meeting", [supported(b, "B"), supported(FOOTBALL[0], "B")]),
+    ]
+    texts = [s.text for s in write(subtopics).sentences]
+
+    assert a in texts
+    assert b not in texts
+    assert FOOTBALL[0] in texts  # the second subtopic falls back on its next sentence
+
+
+@pytest.mark.parametrize(
+    "dangling",
+    [
+        "Yet, both nations exhibited a keen interest in propelling ahead with new projects.",
+        "He urged South Korea to make correct strategic choices in a changing world.",
+        "In an interview, he said the visit would open a new chapter in relations.",
+        "But the two sides did not agree on the deployment of missile defence systems.",
+        "“They must work together for peace,” the president told reporters in Beijing.",
+        "This marked the first visit of a South Korean leader to China in six years.",
+    ],
+)
+def test_sentences_leaning_on_context_are_skipped(write, dangling):
+    standalone = "South Korean President Lee Jae Myung met Chinese President Xi Jinping in Beijing on Monday."
+    brief = write([subtopic("Summit", [supported(dangling, "A", "B", "C"), supported(standalone, "A")])])
+
+    assert [s.text for s in brief.sentences] == [standalone]
+
+
+def test_leans_on_context_with_shipped_openers(stage_params):
+    openers = {o.lower() for o in stage_params("write")["dangling_openers"]}
+    assert {"yet", "he", "but", "this"} <= openers
+    assert leans_on_context("Yet, both nations exhibited a keen interest.", openers)
+    assert leans_on_context("In an interview, he said so.", openers)
+    assert leans_on_context("In Beijing on Monday, they signed 15 agreements.", openers)
+    assert not leans_on_context("Lee said he would return to Beijing next year.", openers)
+    assert not leans_on_context("Hehe is not a pronoun; Heather met Lee.", openers)
+    assert not leans_on_context("In Beijing, Lee met Xi for talks.", openers)
+
+
+def test_max_sentences_per_subtopic(write):
+    brief = write([subtopic("Trade", [supported(t) for t in TRADE] + [supported(t) for t in WEATHER])],
+                  budget_words=1000, max_words=1000, max_sentences_per_subtopic=2)
+
+    assert len(brief.sentences) == 2
+
+
+def test_subtopics_with_no_usable_sentence_give_no_section(write):
+    subtopics = [
+        subtopic("Dangling", [supported("He left Beijing on Wednesday after four days of talks.")]),
+        subtopic("Trade", [supported(TRADE[0], "A")]),
+    ]
+    brief = write(subtopics)
+
+    assert [s.label for s in brief.sections] == ["Trade"]
+    assert brief.outlets == ("A",)
+
+
+def test_no_subtopics_gives_an_empty_brief(write):
+    brief = write([])
+    assert brief.sections == () and brief.word_count == 0 and brief.outlets == ()
