@@ -8,6 +8,8 @@ import logging
 import resource
 import time
 from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from omegaconf import DictConfig, OmegaConf
@@ -17,11 +19,14 @@ from summarize.cluster import cluster_subtopics
 from summarize.dedup import dedup_sentences
 from summarize.embed import SentenceEncoder
 from summarize.errors import InputError
+from summarize.guard import FaithfulnessGuard
+from summarize.model import CausalWriter, Seq2SeqWriter, build_writer
 from summarize.publish import json_text, publish_brief, write_atomic
 from summarize.read import read_articles
 from summarize.score import score_brief
 from summarize.split import split_sentences
-from summarize.write import write_extractive
+from summarize.types import Article, Brief, DroppedBlock
+from summarize.write import subtopic_documents, write_extractive, write_generated
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +39,7 @@ def stage(name: str, record: dict):
     yield counts
     seconds = time.perf_counter() - start
     record[name] = {"seconds": round(seconds, 3), "counts": counts}
-    log.info("%-8s %6.2fs  %s", name, seconds, counts)
+    log.info("%-8s %6.2fs  %s", name, seconds, {k: v for k, v in counts.items() if k != "replacements"})
 
 
 def params(node: DictConfig) -> dict:
@@ -54,26 +59,43 @@ def read_reference(path: str | None) -> str | None:
         raise InputError(f"event.reference {path}: {exc.strerror or exc}") from exc
 
 
-def run_pipeline(cfg: DictConfig, run_dir: Path) -> dict:
-    """Run every stage for `cfg.event`, publish the brief, and write manifest.json into `run_dir`."""
-    event = cfg.event
-    stages: dict = {}
+@dataclass
+class Models:
+    """What is loaded once per process and shared by every event it summarises."""
+
+    encoder: SentenceEncoder
+    writer: Seq2SeqWriter | CausalWriter | None  # None: the extractive writer
+
+
+def load_models(cfg: DictConfig, stages: dict) -> Models:
     with stage("encoder", stages) as counts:
         encoder = SentenceEncoder(**params(cfg.embed))
         counts["dim"] = encoder.dim
+    with stage("model", stages) as counts:
+        writer = build_writer(params(cfg.model))
+        counts["model"] = cfg.model.name
+    return Models(encoder, writer)
 
-    with stage("read", stages) as counts:
-        outlets = event.get("outlets")
-        articles = read_articles(event.inputs, params(outlets) if outlets else {}, **params(cfg.read))
-        counts["articles"] = len(articles)
-        counts["blocks"] = sum(len(a.paragraphs) for a in articles)
 
+@dataclass
+class Summary:
+    cleaned: list[Article]
+    dropped: list[DroppedBlock]
+    brief: Brief
+    scores: dict
+
+
+def summarize_articles(
+    articles: Sequence[Article], cfg: DictConfig, models: Models, stages: dict, reference: str | None = None
+) -> Summary:
+    """Every stage from clean to score for one event's articles."""
+    event, encoder = cfg.event, models.encoder
     with stage("clean", stages) as counts:
         cleaned, dropped = clean_articles(
             articles,
             encoder,
             language=event.language,
-            title=event.title,
+            title=event.get("title"),
             keywords=list(event.get("keywords") or []),
             **params(cfg.clean),
         )
@@ -96,29 +118,60 @@ def run_pipeline(cfg: DictConfig, run_dir: Path) -> dict:
         counts["multi_outlet"] = sum(s.support >= 2 for s in unique)
 
     with stage("cluster", stages) as counts:
-        subtopics = cluster_subtopics(unique, encoder, title=event.title, **params(cfg.cluster))
+        subtopics = cluster_subtopics(unique, encoder, title=event.get("title") or "", **params(cfg.cluster))
         counts["subtopics"] = len(subtopics)
         counts["sizes"] = [len(s.sentences) for s in subtopics]
 
-    with stage("write", stages) as counts:
-        dates = [a.date for a in cleaned if a.date]
-        brief = write_extractive(
-            subtopics,
-            encoder,
-            event_id=event.id,
-            title=event.title,
-            date=dt.date.fromisoformat(str(event.date)) if event.get("date") else max(dates, default=None),
-            **params(cfg.write),
-        )
-        counts["sentences"] = len(brief.sentences)
-        counts["words"] = brief.word_count
+    dates = [a.date for a in cleaned if a.date]
+    header = {
+        "event_id": event.id,
+        "title": event.get("title") or event.id,
+        "date": dt.date.fromisoformat(str(event.date)) if event.get("date") else max(dates, default=None),
+    }
+    if models.writer is None:
+        with stage("write", stages) as counts:
+            brief = write_extractive(subtopics, encoder, **header, **params(cfg.write))
+    else:
+        with stage("generate", stages) as counts:
+            generations = models.writer([subtopic_documents(st) for st in subtopics])
+            counts["subtopics"] = len(generations)
+            counts["input_tokens"] = sum(g.input_tokens for g in generations)
+            counts["dropped_tokens"] = sum(g.dropped_tokens for g in generations)
+            counts["new_tokens"] = sum(g.new_tokens for g in generations)
+        seconds = stages["generate"]["seconds"]
+        counts["seconds_per_subtopic"] = round(seconds / max(len(generations), 1), 3)
+        counts["new_tokens_per_second"] = round(counts["new_tokens"] / seconds, 1) if seconds else None
+        with stage("write", stages) as counts:
+            guard = FaithfulnessGuard(encoder, **params(cfg.guard))
+            brief, report = write_generated(subtopics, generations, guard, encoder, **header, **params(cfg.write))
+            counts.update(report)
+    stages["write"]["counts"].update(sentences=len(brief.sentences), words=brief.word_count)
 
     with stage("score", stages) as counts:
-        scores = score_brief(brief, cleaned, read_reference(event.get("reference")), **params(cfg.score))
+        scores = score_brief(brief, cleaned, reference, **params(cfg.score))
         counts.update({k: v for k, v in scores.items() if k != "rouge"})
+    return Summary(cleaned, dropped, brief, scores)
+
+
+def run_pipeline(cfg: DictConfig, run_dir: Path, models: Models | None = None) -> dict:
+    """Run every stage for `cfg.event`, publish the brief, and write manifest.json into `run_dir`."""
+    event = cfg.event
+    stages: dict = {}
+    models = models or load_models(cfg, stages)
+
+    with stage("read", stages) as counts:
+        outlets = event.get("outlets")
+        articles = read_articles(event.inputs, params(outlets) if outlets else {}, **params(cfg.read))
+        counts["articles"] = len(articles)
+        counts["blocks"] = sum(len(a.paragraphs) for a in articles)
+        reference = read_reference(event.get("reference"))
+
+    summary = summarize_articles(articles, cfg, models, stages, reference)
 
     with stage("publish", stages) as counts:
-        outputs = publish_brief(brief, cleaned, scores, Path(cfg.paths.shared_dir) / event.id, **params(cfg.publish))
+        outputs = publish_brief(
+            summary.brief, summary.cleaned, summary.scores, Path(cfg.paths.shared_dir) / event.id, **params(cfg.publish)
+        )
         counts["files"] = len(outputs)
 
     manifest = {
@@ -129,8 +182,8 @@ def run_pipeline(cfg: DictConfig, run_dir: Path) -> dict:
         "stages": stages,
         "seconds_total": round(sum(s["seconds"] for s in stages.values()), 3),
         "peak_memory_mib": peak_memory_mib(),
-        "scores": scores,
-        "dropped_blocks": [{"article": d.article_id, "reason": d.reason, "text": d.text} for d in dropped],
+        "scores": summary.scores,
+        "dropped_blocks": [{"article": d.article_id, "reason": d.reason, "text": d.text} for d in summary.dropped],
         "outputs": outputs,
     }
     manifest_path = run_dir / "manifest.json"

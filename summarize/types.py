@@ -109,3 +109,13 @@ class DroppedBlock:
     article_id: str
     reason: str
     text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Generation:
+    """What a neural writer produced for one subtopic, and what its input cost."""
+
+    text: str
+    input_tokens: int
+    dropped_tokens: int
+    new_tokens: int

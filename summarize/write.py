@@ -3,6 +3,10 @@
 The extractive writer takes whole source sentences, so every brief sentence is one that its
 outlets actually printed. It goes round the subtopics in order of importance, taking each
 one's best remaining sentence, until the word budget is spent: breadth first, then depth.
+
+The generated writer takes a neural writer's sentences for each subtopic instead, each one
+through the faithfulness guard; a sentence the guard rejects is replaced by the best
+extractive sentence of its subtopic, and the replacement and its reason are recorded.
 """
 
 from __future__ import annotations
@@ -14,7 +18,11 @@ from collections.abc import Sequence
 import numpy as np
 
 from summarize.embed import SentenceEncoder
-from summarize.types import Brief, BriefSection, BriefSentence, Subtopic, SupportedSentence
+from summarize.guard import FaithfulnessGuard
+from summarize.sentence_splitter import punkt_tokenizer
+from summarize.types import Brief, BriefSection, BriefSentence, Generation, Sentence, Subtopic, SupportedSentence
+
+SENTENCE_END = tuple(".!?\"'”’")
 
 
 def leans_on_context(text: str, openers: set[str]) -> bool:
@@ -24,6 +32,79 @@ def leans_on_context(text: str, openers: set[str]) -> bool:
     if first and first.group(1).lower() in openers:
         return True
     return bool(re.match(r"[^,.;]{0,60},\s+(he|she|they|it)\b", text, re.IGNORECASE))
+
+
+class BriefDraft:
+    """The sentences chosen so far for each subtopic, within the word cap and without repeats."""
+
+    def __init__(
+        self,
+        subtopics: Sequence[Subtopic],
+        encoder: SentenceEncoder,
+        *,
+        budget_words: int,
+        max_words: int,
+        redundancy_threshold: float,
+    ):
+        self.subtopics = subtopics
+        self.encoder = encoder
+        self.budget_words = budget_words
+        self.max_words = max_words
+        self.redundancy_threshold = redundancy_threshold
+        self.picks: list[list[BriefSentence]] = [[] for _ in subtopics]
+        self.vectors: list[np.ndarray] = []
+        self.words = 0
+
+    @property
+    def full(self) -> bool:
+        return self.words >= self.budget_words
+
+    def add(self, index: int, text: str, sources: tuple[Sentence, ...]) -> bool:
+        """Add a sentence to subtopic `index` unless it breaks the cap or repeats a chosen one."""
+        length = len(text.split())
+        if self.words + length > self.max_words:
+            return False
+        vector = self.encoder.encode([text])[0]
+        if self.vectors and max(float(v @ vector) for v in self.vectors) >= self.redundancy_threshold:
+            return False
+        self.picks[index].append(BriefSentence(text=text, sources=sources))
+        self.vectors.append(vector)
+        self.words += length
+        return True
+
+    def brief(self, *, event_id: str, title: str, date: dt.date | None) -> Brief:
+        sections = tuple(
+            BriefSection(label=subtopic.label, sentences=tuple(picks))
+            for subtopic, picks in zip(self.subtopics, self.picks)
+            if picks
+        )
+        # Every outlet the brief drew on, cited or not, so a reader can tell "2 of 5".
+        outlets = tuple(sorted({o for subtopic in self.subtopics for o in subtopic.outlets}))
+        return Brief(event_id=event_id, title=title, date=date, sections=sections, outlets=outlets)
+
+
+def extractive_candidates(subtopics: Sequence[Subtopic], dangling_openers: Sequence[str]) -> list[list[SupportedSentence]]:
+    """Each subtopic's sentences, best first, without those that lean on missing context."""
+    openers = {o.lower() for o in dangling_openers}
+    return [[s for s in st.sentences if not leans_on_context(s.text, openers)] for st in subtopics]
+
+
+def subtopic_documents(subtopic: Subtopic) -> list[str]:
+    """A neural writer's input for one subtopic: one document per article, its sentences in article order."""
+    by_article: dict[str, list[Sentence]] = {}
+    for supported in subtopic.sentences:
+        first = supported.sources[0]
+        by_article.setdefault(first.article_id, []).append(first)
+    return [" ".join(s.text for s in sorted(group, key=lambda s: s.position)) for group in by_article.values()]
+
+
+def take_best(draft: BriefDraft, index: int, queue: list[SupportedSentence]) -> SupportedSentence | None:
+    """Add the best sentence of `queue` the draft accepts, consuming the ones it refuses."""
+    while queue and not draft.full:
+        candidate = queue.pop(0)
+        if draft.add(index, candidate.text, candidate.sources):
+            return candidate
+    return None
 
 
 def write_extractive(
@@ -39,35 +120,62 @@ def write_extractive(
     redundancy_threshold: float = 0.7,
     dangling_openers: Sequence[str] = (),
 ) -> Brief:
-    openers = {o.lower() for o in dangling_openers}
-    queues = [[s for s in st.sentences if not leans_on_context(s.text, openers)] for st in subtopics]
-    chosen: list[list[SupportedSentence]] = [[] for _ in subtopics]
-    chosen_vectors: list[np.ndarray] = []
-    words = 0
-    for _ in range(max_sentences_per_subtopic):
-        for queue, picks in zip(queues, chosen):
-            while queue and words < budget_words:
-                candidate = queue.pop(0)
-                length = len(candidate.text.split())
-                if words + length > max_words:
-                    continue
-                vector = encoder.encode([candidate.text])[0]
-                if chosen_vectors and max(float(v @ vector) for v in chosen_vectors) >= redundancy_threshold:
-                    continue
-                picks.append(candidate)
-                chosen_vectors.append(vector)
-                words += length
-                break
-    sections = tuple(
-        BriefSection(
-            label=subtopic.label,
-            sentences=tuple(
-BriefSentence(text=s.text, sources=s.sources) for s in picks
-            ),
-        )
-        for subtopic, picks in zip(subtopics, chosen)
-        if picks
+    draft = BriefDraft(
+        subtopics, encoder, budget_words=budget_words, max_words=max_words, redundancy_threshold=redundancy_threshold
     )
-    # Every outlet the brief drew on, cited or not, so a reader can tell "2 of 5".
-    outlets = tuple(sorted({o for subtopic in subtopics for o in subtopic.outlets}))
-    return Brief(event_id=event_id, title=title, date=date, sections=sections, outlets=outlets)
+    queues = extractive_candidates(subtopics, dangling_openers)
+    for _ in range(max_sentences_per_subtopic):
+        for index, queue in enumerate(queues):
+            take_best(draft, index, queue)
+    return draft.brief(event_id=event_id, title=title, date=date)
+
+
+def write_generated(
+    subtopics: Sequence[Subtopic],
+    generations: Sequence[Generation],
+    guard: FaithfulnessGuard,
+    encoder: SentenceEncoder,
+    *,
+    event_id: str,
+    title: str,
+    date: dt.date | None,
+    budget_words: int = 200,
+    max_words: int = 250,
+    max_sentences_per_subtopic: int = 3,
+    redundancy_threshold: float = 0.7,
+    dangling_openers: Sequence[str] = (),
+) -> tuple[Brief, dict]:
+    """The brief from generated sentences that pass the guard, and a report of what was replaced."""
+    draft = BriefDraft(
+        subtopics, encoder, budget_words=budget_words, max_words=max_words, redundancy_threshold=redundancy_threshold
+    )
+    fallbacks = extractive_candidates(subtopics, dangling_openers)
+    report: dict = {"generated": 0, "kept": 0, "replaced": 0, "not_used": 0, "replacements": []}
+    for index, (subtopic, generation) in enumerate(zip(subtopics, generations)):
+        sentences = punkt_tokenizer().tokenize(generation.text)[:max_sentences_per_subtopic] or [""]
+        for sentence in sentences:
+            if draft.full:
+                break
+            report["generated"] += bool(sentence)
+            if not sentence:
+                reason = "empty generation"
+            elif not sentence.endswith(SENTENCE_END):
+                reason = "unfinished sentence"
+            else:
+                verdict = guard.check(sentence, subtopic.sentences)
+                reason = verdict.reason
+                if verdict.ok:
+                    # Refused only for the cap or for repeating a chosen sentence: not a fault.
+                    report["kept" if draft.add(index, sentence, verdict.backing) else "not_used"] += 1
+                    continue
+            replacement = take_best(draft, index, fallbacks[index])
+            report["replaced"] += 1
+            report["replacements"].append(
+                {
+                    "subtopic": subtopic.label,
+                    "generated": sentence,
+                    "reason": reason,
+                    "replacement": replacement.text if replacement else None,
+                }
+            )
+    return draft.brief(event_id=event_id, title=title, date=date), report
