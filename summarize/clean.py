@@ -83,7 +83,7 @@ def off_topic_mask(
     not separate teasers of neighbouring stories (other visitors to the same capital) from
     terse body paragraphs, but the keyword does.
     """
-    vectors = encoder.encode(list(blocks))
+    vectors = encoder.encode_passages(list(blocks))
     core = np.zeros(len(blocks), dtype=bool)
     if title:
         core = vectors @ encoder.encode([title])[0] >= core_similarity

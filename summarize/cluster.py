@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
-from sklearn.cluster import AgglomerativeClustering
+from sklearn.cluster import AgglomerativeClustering, MiniBatchKMeans
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.metrics import silhouette_score
 
@@ -21,17 +21,34 @@ from summarize.embed import SentenceEncoder
 from summarize.types import Subtopic, SupportedSentence
 
 
-def cluster_labels(vectors: np.ndarray, min_subtopics: int, max_subtopics: int, min_size: int) -> np.ndarray:
-    """Ward clusters; of the counts in range, the one with the best cosine silhouette."""
+def cluster_labels(
+    vectors: np.ndarray,
+    min_subtopics: int,
+    max_subtopics: int,
+    min_size: int,
+    ward_max_sentences: int = 2000,
+    silhouette_sample: int = 2000,
+    seed: int = 0,
+) -> np.ndarray:
+    """Clusters for each count in range, keeping the one with the best cosine silhouette.
+
+    Ward up to `ward_max_sentences` (its memory and time grow with the square of the count),
+    mini-batch k-means above; the silhouette is taken on a fixed-size sample, so a large set
+    costs linear time.
+    """
     # Fewer than `min_size` sentences per subtopic on average is fragmenting, not clustering.
     # The silhouette needs fewer clusters than points.
     top = min(max_subtopics, len(vectors) // min_size, len(vectors) - 1)
     if top < 2:
         return np.zeros(len(vectors), dtype=int)
     best_score, best = -2.0, np.zeros(len(vectors), dtype=int)
+    sample = min(len(vectors), silhouette_sample)
     for k in range(min(min_subtopics, top), top + 1):
-        assignment = AgglomerativeClustering(n_clusters=k, linkage="ward").fit_predict(vectors)
-        score = silhouette_score(vectors, assignment, metric="cosine")
+        if len(vectors) <= ward_max_sentences:
+            assignment = AgglomerativeClustering(n_clusters=k, linkage="ward").fit_predict(vectors)
+        else:
+            assignment = MiniBatchKMeans(n_clusters=k, random_state=seed, n_init=3, batch_size=4096).fit_predict(vectors)
+        score = silhouette_score(vectors, assignment, metric="cosine", sample_size=sample, random_state=seed)
         if score > best_score:
             best_score, best = score, assignment
     return best
@@ -81,6 +98,14 @@ def subtopic_labels(documents: Sequence[str], terms: int, known: str = "") -> li
     return labels
 
 
+def lead_weight(sentence: SupportedSentence, decay: float | None) -> float:
+    """News puts its main facts first: a sentence's weight falls with its earliest position,
+    halving `decay` sentences into its article."""
+    if not decay:
+        return 1.0
+    return decay / (decay + min(s.position for s in sentence.sources))
+
+
 def cluster_subtopics(
     sentences: Sequence[SupportedSentence],
     encoder: SentenceEncoder,
@@ -89,20 +114,26 @@ def cluster_subtopics(
     min_subtopics: int = 3,
     max_subtopics: int = 8,
     min_size: int = 3,
+    ward_max_sentences: int = 2000,
+    silhouette_sample: int = 2000,
     label_terms: int = 3,
+    position_decay: float | None = None,
+    seed: int = 0,
 ) -> list[Subtopic]:
-    """Subtopics, most important first; within each, sentences by support times centrality."""
+    """Subtopics, most important first; within each, sentences by support x centrality x lead weight."""
     if not sentences:
         return []
     vectors = encoder.encode([s.text for s in sentences])
-    assignment = cluster_labels(vectors, min_subtopics, max_subtopics, min_size)
+    assignment = cluster_labels(
+        vectors, min_subtopics, max_subtopics, min_size, ward_max_sentences, silhouette_sample, seed
+    )
     groups = []
     for cluster in np.unique(assignment):
         indices = np.flatnonzero(assignment == cluster)
         centroid = vectors[indices].mean(0)
         centroid /= max(float(np.linalg.norm(centroid)), 1e-9)
         centrality = vectors[indices] @ centroid
-        score = np.array([sentences[i].support for i in indices]) * centrality
+        score = np.array([sentences[i].support * lead_weight(sentences[i], position_decay) for i in indices]) * centrality
         order = np.argsort(-score, kind="stable")
         groups.append((indices[order], centrality[order], float(score.sum())))
     labels = subtopic_labels([" ".join(sentences[i].text for i in g[0]) for g in groups], label_terms, title)

@@ -16,6 +16,7 @@ from transformers import AutoModel, AutoTokenizer
 from transformers.utils import logging as transformers_logging
 
 from summarize.errors import ModelError
+from summarize.sentence_splitter import punkt_tokenizer
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +60,17 @@ class SentenceEncoder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         return np.stack([self._cache[t] for t in texts])
+
+    def encode_passages(self, passages: Sequence[str]) -> np.ndarray:
+        """Passage vectors as the normalised mean of their sentences' vectors. The sentences are
+        the ones the split stage will produce, so their embeddings are reused from the cache
+        there: every sentence is embedded once, not once in its paragraph and once alone."""
+        split = punkt_tokenizer().tokenize
+        vectors = np.zeros((len(passages), self.dim), dtype=np.float32)
+        for index, passage in enumerate(passages):
+            mean = self.encode(split(passage) or [passage]).mean(0)
+            vectors[index] = mean / max(float(np.linalg.norm(mean)), 1e-9)
+        return vectors
 
     @torch.inference_mode()
     def _embed(self, batch: list[str]) -> np.ndarray:

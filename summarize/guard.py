@@ -35,6 +35,15 @@ def stated_numbers(text: str) -> set[str]:
     return digits | spelled
 
 
+MONTHS = "january february march april may june july august september october november december".split()
+DATE = re.compile(r"\b(" + "|".join(m[:3] for m in MONTHS) + r")[a-z]*\.?\s+(\d{1,2})\b", re.IGNORECASE)
+
+
+def stated_dates(text: str) -> set[str]:
+    """Month-and-day dates, normalised ("Jan. 6" and "January 6" are both "january 6")."""
+    return {f"{MONTHS[[m[:3] for m in MONTHS].index(month.lower())]} {int(day)}" for month, day in DATE.findall(text)}
+
+
 def stated_names(text: str) -> set[str]:
     names = set()
     for position, match in enumerate(WORD.finditer(text)):
@@ -62,11 +71,17 @@ class FaithfulnessGuard:
 
     def check(self, sentence: str, sources: Sequence[SupportedSentence]) -> Verdict:
         source_text = " ".join(s.text for s in sources)
+        missing_dates = stated_dates(sentence) - stated_dates(source_text)
+        if missing_dates:
+            return Verdict(False, f"date not in sources: {', '.join(sorted(missing_dates))}", ())
         missing_numbers = stated_numbers(sentence) - stated_numbers(source_text)
         if missing_numbers:
             return Verdict(False, f"number not in sources: {', '.join(sorted(missing_numbers))}", ())
         lowered = source_text.lower()
-        missing_names = sorted(n for n in stated_names(sentence) if n.lower() not in lowered)
+        # A whole word of the sources: "Kim" is not backed by "kimchi", nor "Xi" by "taxi".
+        missing_names = sorted(
+            n for n in stated_names(sentence) if not re.search(rf"(?<!\w){re.escape(n.lower())}(?!\w)", lowered)
+        )
         if missing_names:
             return Verdict(False, f"name not in sources: {', '.join(missing_names)}", ())
         similarity = self.encoder.encode([s.text for s in sources]) @ self.encoder.encode([sentence])[0]

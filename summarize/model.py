@@ -62,6 +62,18 @@ def pack_documents(documents: Sequence[str], tokenizer, budget: int, separator: 
     return PackedInput(packed, sum(len(i) - s for i, s in zip(ids, shares)))
 
 
+def special_token_frame(tokenizer) -> tuple[list[int], list[int]]:
+    """The special tokens the tokenizer puts before and after one sequence ([CLS] ... [SEP],
+    <s> ... </s>, ... </s>). transformers 5's tokenizers-backed classes have no
+    build_inputs_with_special_tokens, so the frame is read off an encoded probe."""
+    bare = tokenizer("a", add_special_tokens=False)["input_ids"]
+    full = tokenizer("a")["input_ids"]
+    for start in range(len(full) - len(bare) + 1):
+        if full[start : start + len(bare)] == bare:
+            return full[:start], full[start + len(bare) :]
+    raise ModelError(f"cannot tell the special tokens of tokenizer {type(tokenizer).__name__}")
+
+
 def hub_offline() -> bool:
     return any(os.environ.get(name, "").lower() in ("1", "true", "yes") for name in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"))
 
@@ -72,11 +84,14 @@ def load_pretrained(loader, path: str, **kwargs):
         return loader.from_pretrained(path, trust_remote_code=False, local_files_only=hub_offline(), **kwargs)
     except (OSError, ValueError) as exc:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise ModelError(
-            f"cannot load model {path!r} ({reason}). Give model.path a local folder holding the "
-            f"checkpoint (config.json, tokenizer and *.safetensors weights), or fill the Hugging Face "
-            f"cache on a machine with hub access (huggingface-cli download {path})"
-        ) from exc
+        if os.path.isabs(path) or path.startswith(".") or os.path.exists(path):
+            hint = "model.path must name a folder holding the checkpoint: config.json, the tokenizer files and *.safetensors weights"
+        else:
+            hint = (
+                "give model.path a local folder holding the checkpoint, or fill the Hugging Face cache "
+                f"on a machine with hub access (huggingface-cli download {path})"
+            )
+        raise ModelError(f"cannot load model {path!r} ({reason}); {hint}") from exc
 
 
 class Seq2SeqWriter:
@@ -99,7 +114,14 @@ class Seq2SeqWriter:
         self.separator = doc_separator
         self.batch_size = batch_size
         self.prefix_ids = self.tokenizer(prefix, add_special_tokens=False)["input_ids"] if prefix else []
-        specials = self.tokenizer.num_special_tokens_to_add(pair=False)
+        # Learned position embeddings (BART, PEGASUS, LED) cannot take more tokens than they have.
+        config = self.model.config
+        positions = getattr(config, "max_encoder_position_embeddings", None) or getattr(config, "max_position_embeddings", None)
+        if positions and max_input_tokens > positions:
+            log.warning("model.max_input_tokens %d is more than %s takes; using %d", max_input_tokens, path, positions)
+            max_input_tokens = positions
+        self.head_ids, self.tail_ids = special_token_frame(self.tokenizer)
+        specials = len(self.head_ids) + len(self.tail_ids)
         self.document_budget = max_input_tokens - specials - len(self.prefix_ids)
         self.generation = dict(generation or {})
 
@@ -112,7 +134,7 @@ class Seq2SeqWriter:
                 for docs in batch[start : start + self.batch_size]
             ]
             inputs = self.tokenizer.pad(
-                {"input_ids": [self.tokenizer.build_inputs_with_special_tokens(self.prefix_ids + p.token_ids) for p in packed]},
+                {"input_ids": [self.head_ids + self.prefix_ids + p.token_ids + self.tail_ids for p in packed]},
                 return_tensors="pt",
             )
             extra = {}
@@ -126,7 +148,8 @@ class Seq2SeqWriter:
             output = self.model.generate(**inputs, **extra, **self.generation)
             texts = self.tokenizer.batch_decode(output, skip_special_tokens=True)
             for p, ids, text in zip(packed, output, texts):
-                new_tokens = int((ids != self.tokenizer.pad_token_id).sum())
+                # ids[0] is the decoder start token, which generate() puts first and did not generate.
+                new_tokens = int((ids[1:] != self.tokenizer.pad_token_id).sum())
                 results.append(Generation(" ".join(text.split()), len(p.token_ids), p.dropped_tokens, new_tokens))
         return results
 

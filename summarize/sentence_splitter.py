@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import collections
 import functools
+from pathlib import Path
 
 import punkt
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
@@ -19,3 +20,23 @@ def punkt_tokenizer(model: str = "english") -> PunktSentenceTokenizer:
     # Punkt looks up unseen word types too, so a plain dict raises KeyError.
     params.ortho_context = collections.defaultdict(int, trained.ortho_context)
     return PunktSentenceTokenizer(params)
+
+
+def install_punkt_tab(data_dir: Path, model: str = "english") -> Path:
+    """Write the Punkt parameters as NLTK's punkt_tab files under `data_dir` and put it on
+    nltk.data.path, for code that calls nltk's own loaders (sumy) instead of `punkt_tokenizer`."""
+    import nltk
+
+    trained = punkt.load_model(model)
+    folder = data_dir / "tokenizers" / "punkt_tab" / model
+    if not (folder / "ortho_context.tab").exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "abbrev_types.txt").write_text("\n".join(sorted(trained.abbrev_types)) + "\n")
+        (folder / "sent_starters.txt").write_text("\n".join(sorted(trained.sent_starters)) + "\n")
+        (folder / "collocations.tab").write_text("".join(f"{a}\t{b}\n" for a, b in sorted(trained.collocations)))
+        (folder / "ortho_context.tab").write_text(
+            "".join(f"{word}\t{value}\n" for word, value in sorted(trained.ortho_context.items()))
+        )
+    if str(data_dir) not in nltk.data.path:
+        nltk.data.path.append(str(data_dir))
+    return folder

@@ -41,3 +41,25 @@ def stage_params() -> Callable[[str], dict]:
 def lee_event() -> dict:
     """The lee_beijing event block (title, keywords, ...), resolved."""
     return OmegaConf.to_container(compose_config("+event=lee_beijing").event, resolve=True)
+
+
+@pytest.fixture(scope="session")
+def tiny_bart_dir(tmp_path_factory):
+    """A saved tiny random BART (tests/tiny_models.py) with the MiniLM BERT tokenizer; loads like any checkpoint."""
+    from tiny_models import save_tiny_bart
+
+    return save_tiny_bart(tmp_path_factory.mktemp("tiny_bart"))
+
+
+@pytest.fixture(scope="session")
+def tiny_llama_dir(tmp_path_factory):
+    """A saved tiny random Llama causal LM with the same tokenizer and a plain "<role>: content" chat template."""
+    from tiny_models import save_tiny_llama
+
+    return save_tiny_llama(tmp_path_factory.mktemp("tiny_llama"))
+
+
+@pytest.fixture
+def hub_offline(monkeypatch):
+    """No Hugging Face hub: lookups of a hub id fail fast instead of waiting on the network."""
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")

@@ -1,0 +1,141 @@
+"""The faithfulness guard: numbers, dates and names must come from the sources, and the meaning too."""
+
+from __future__ import annotations
+
+import pytest
+from factories import supported
+
+from summarize.guard import FaithfulnessGuard, stated_names, stated_numbers
+
+SUMMIT = "South Korean President Lee Jae Myung met Chinese President Xi Jinping in Beijing on January 6."
+DEALS = "The two leaders signed 15 agreements on trade, technology and the environment."
+BUSINESS = "Over 200 business leaders, including executives from Samsung and Hyundai, joined the trip."
+
+
+@pytest.fixture(scope="module")
+def guard(encoder, stage_params):
+    return FaithfulnessGuard(encoder, **stage_params("guard"))
+
+
+@pytest.fixture
+def sources():
+    return [
+        supported(SUMMIT, "Devdiscourse", "UNN (citing AP)"),
+        supported(DEALS, "UNN (citing AP)"),
+        supported(BUSINESS, "Saif Rahman blog"),
+    ]
+
+
+def test_shipped_thresholds(stage_params):
+    params = stage_params("guard")
+    assert 0 < params["min_similarity"] <= params["cite_similarity"] < 1
+
+
+def test_stated_numbers():
+    assert stated_numbers("They signed 15 deals worth $1,200 million on January 6, 2026.") == {"15", "1200", "6", "2026"}
+    assert stated_numbers("Fifteen agreements and three memoranda.") == {"15", "3"}
+    assert stated_numbers("A growth of 2.5 percent.") == {"2.5"}
+    assert stated_numbers("No figures here.") == set()
+
+
+def test_stated_names():
+    assert stated_names("The talks between Lee and Xi's delegation ended in Beijing.") == {"Lee", "Xi", "Beijing"}
+    # A capitalised common word opening the sentence is no name; one elsewhere is.
+    assert "In" not in stated_names("In Beijing, Lee met Xi.")
+    assert stated_names("they met in seoul.") == set()
+
+
+def test_a_number_absent_from_the_sources_is_rejected(guard, sources):
+    verdict = guard.check("Lee and Xi signed 24 agreements on trade, technology and the environment.", sources)
+
+    assert not verdict.ok
+    assert verdict.reason == "number not in sources: 24"
+    assert verdict.backing == ()
+
+
+def test_a_spelled_out_number_matches_its_digits(guard, sources):
+    verdict = guard.check("The two leaders signed fifteen agreements on trade, technology and the environment.", sources)
+
+    assert verdict.ok, verdict.reason
+    assert {s.outlet for s in verdict.backing} == {"UNN (citing AP)"}
+
+
+def test_a_digit_matches_a_spelled_out_number_in_the_sources(guard):
+    sources = [supported("The two leaders signed fifteen agreements on trade and technology.", "A")]
+    verdict = guard.check("The two leaders signed 15 agreements on trade and technology.", sources)
+    assert verdict.ok, verdict.reason
+
+
+def test_a_name_absent_from_the_sources_is_rejected(guard, sources):
+    verdict = guard.check("South Korean President Lee Jae Myung met Macron in Beijing on January 6.", sources)
+
+    assert not verdict.ok
+    assert verdict.reason == "name not in sources: Macron"
+
+
+def test_every_missing_name_is_named(guard, sources):
+    verdict = guard.check("Lee met French President Emmanuel Macron in Beijing.", sources)
+    assert verdict.reason == "name not in sources: Emmanuel, French, Macron"
+
+
+def test_a_name_found_only_inside_another_word_is_rejected(guard):
+    """"Kim" is not in the sources just because "kimchi" is."""
+    sources = [supported("Lee served kimchi to the delegation at the state banquet in Beijing.", "A")]
+    verdict = guard.check("Lee served Kim to the delegation at the state banquet in Beijing.", sources)
+
+    assert not verdict.ok
+    assert verdict.reason == "name not in sources: Kim"
+
+
+def test_a_date_absent_from_the_sources_is_rejected(guard, sources):
+    verdict = guard.check(SUMMIT.replace("January 6", "January 7"), sources)
+
+    assert not verdict.ok
+    assert verdict.reason == "date not in sources: january 7"
+
+
+def test_a_faithful_paraphrase_is_kept_and_cites_the_closest_source(guard, sources):
+    verdict = guard.check(
+        "Lee Jae Myung, the South Korean president, held talks with Xi Jinping in Beijing on January 6.", sources
+    )
+
+    assert verdict.ok and verdict.reason is None
+    assert verdict.backing == sources[0].sources
+    assert sorted({s.outlet for s in verdict.backing}) == ["Devdiscourse", "UNN (citing AP)"]
+
+
+def test_every_source_about_as_close_is_cited(guard, sources):
+    sources = [
+        supported(SUMMIT, "Devdiscourse"),
+        supported("Lee Jae Myung held a summit with Xi Jinping in Beijing on January 6.", "Mainland news digest"),
+        *sources[1:],
+    ]
+    verdict = guard.check("Lee Jae Myung and Xi Jinping met in Beijing on January 6 for a summit.", sources)
+
+    assert verdict.ok, verdict.reason
+    assert sorted({s.outlet for s in verdict.backing}) == ["Devdiscourse", "Mainland news digest"]
+
+
+def test_an_unrelated_sentence_is_rejected_for_low_similarity(guard, sources):
+    sentence = "the weather was pleasant and people enjoyed walking in the park."
+    assert not stated_numbers(sentence) and not stated_names(sentence)  # premise: nothing new to spot
+
+    verdict = guard.check(sentence, sources)
+
+    assert not verdict.ok
+    assert verdict.reason.startswith("not close to any source sentence (best similarity ")
+    assert verdict.backing == ()
+
+
+def test_no_sources_backs_nothing(guard):
+    verdict = guard.check("the leaders met.", [])
+    assert not verdict.ok and verdict.backing == ()
+
+
+def test_a_date_needs_its_month_and_day_together_in_the_sources(encoder):
+    from summarize.guard import FaithfulnessGuard, stated_dates
+
+    assert stated_dates("On Jan. 6, and on January 5, 2026") == {"january 6", "january 5"}
+    sources = [supported("Lee and Xi met on January 6 and signed 7 agreements.", "Devdiscourse")]
+    verdict = FaithfulnessGuard(encoder).check("Lee and Xi met on January 7 and signed agreements.", sources)
+    assert not verdict.ok and verdict.reason == "date not in sources: january 7"
