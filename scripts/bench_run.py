@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-STAGES = ("encoder", "read", "clean", "split", "dedup", "cluster", "write", "score", "publish")
+STAGES = ("encoder", "model", "read", "clean", "split", "dedup", "cluster", "write", "score", "publish")
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -74,6 +74,12 @@ def special_token_frame(tokenizer) -> tuple[list[int], list[int]]:
     raise ModelError(f"cannot tell the special tokens of tokenizer {type(tokenizer).__name__}")
 
 
+def packed_batches(batch: Sequence[Sequence[str]], tokenizer, budget: int, separator: str, batch_size: int):
+    """The subtopics' packed inputs, `batch_size` at a time."""
+    for start in range(0, len(batch), batch_size):
+        yield [pack_documents(docs, tokenizer, budget, separator) for docs in batch[start : start + batch_size]]
+
+
 def hub_offline() -> bool:
     return any(os.environ.get(name, "").lower() in ("1", "true", "yes") for name in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"))
 
@@ -128,11 +134,7 @@ class Seq2SeqWriter:
     @torch.inference_mode()
     def __call__(self, batch: Sequence[Sequence[str]]) -> list[Generation]:
         results: list[Generation] = []
-        for start in range(0, len(batch), self.batch_size):
-            packed = [
-                pack_documents(docs, self.tokenizer, self.document_budget, self.separator)
-                for docs in batch[start : start + self.batch_size]
-            ]
+        for packed in packed_batches(batch, self.tokenizer, self.document_budget, self.separator, self.batch_size):
             inputs = self.tokenizer.pad(
                 {"input_ids": [self.head_ids + self.prefix_ids + p.token_ids + self.tail_ids for p in packed]},
                 return_tensors="pt",
@@ -231,11 +233,7 @@ class CausalWriter:
     @torch.inference_mode()
     def __call__(self, batch: Sequence[Sequence[str]]) -> list[Generation]:
         results: list[Generation] = []
-        for start in range(0, len(batch), self.batch_size):
-            packed = [
-                pack_documents(docs, self.tokenizer, self.document_budget, self.separator)
-                for docs in batch[start : start + self.batch_size]
-            ]
+        for packed in packed_batches(batch, self.tokenizer, self.document_budget, self.separator, self.batch_size):
             prompts = [self._prompt_ids(p.token_ids) for p in packed]
             inputs = self.tokenizer.pad({"input_ids": prompts}, return_tensors="pt")
             output = self.model.generate(**inputs, pad_token_id=self.tokenizer.pad_token_id, **self.generation)
