@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import logging
 import resource
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from omegaconf import DictConfig, OmegaConf
 
+from summarize.claims import extract_claims, find_disagreements
 from summarize.clean import DROP_REASONS, clean_articles
 from summarize.cluster import cluster_subtopics
 from summarize.dedup import dedup_sentences
@@ -117,6 +119,15 @@ def summarize_articles(
         counts.update(dedup_counts)
         counts["multi_outlet"] = sum(s.support >= 2 for s in unique)
 
+    with stage("claims", stages) as counts:
+        claims = extract_claims(unique, {a.id: a.date for a in cleaned}, **params(cfg.claims))
+        disagreements = find_disagreements(claims)
+        counts["claims"] = len(claims)
+        counts["disagreements"] = [
+            {"subject": d.subject, "values": [{"value": v, "outlets": list(o)} for v, o in d.values]}
+            for d in disagreements
+        ]
+
     with stage("cluster", stages) as counts:
         subtopics = cluster_subtopics(unique, encoder, title=event.get("title") or "", **params(cfg.cluster))
         counts["subtopics"] = len(subtopics)
@@ -145,6 +156,7 @@ def summarize_articles(
             guard = FaithfulnessGuard(encoder, **params(cfg.guard))
             brief, report = write_generated(subtopics, generations, guard, encoder, **header, **params(cfg.write))
             counts.update(report)
+    brief = dataclasses.replace(brief, disagreements=tuple(disagreements))
     stages["write"]["counts"].update(sentences=len(brief.sentences), words=brief.word_count)
 
     with stage("score", stages) as counts:

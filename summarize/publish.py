@@ -95,12 +95,22 @@ def brief_document(brief: Brief, sources: Sequence[Article], scores: dict, gener
                     {
                         "text": sentence.text,
                         "outlets": list(sentence.outlets),
+                        "outlets_backing": f"{len(sentence.outlets)} of {len(brief.outlets)}",
+                        "disputed": any(s.id in brief.disputed_sentence_ids for s in sentence.sources),
                         "sources": [dataclasses.asdict(s) for s in sentence.sources],
                     }
                     for sentence in section.sentences
                 ],
             }
             for section in brief.sections
+        ],
+        "disagreements": [
+            {
+                "kind": d.kind,
+                "subject": d.subject,
+                "values": [{"value": value, "outlets": list(outlets)} for value, outlets in d.values],
+            }
+            for d in brief.disagreements
         ],
         "articles": [
             {"id": a.id, "outlet": a.outlet, "title": a.title, "date": a.date, "path": a.path, "sha256": a.sha256}

@@ -86,16 +86,42 @@ class BriefSection:
 
 
 @dataclass(frozen=True, slots=True)
+class Claim:
+    """A comparable statement: a count of something, or the date of an event, as one sentence puts it."""
+
+    kind: str  # "count" or "date"
+    subject: str  # what is counted ("agreements") or dated ("meeting")
+    value: str  # normalised: "15", ">200", "2026-01-05"
+    text: str  # as written: "15 cooperation agreements"
+    sentence: Sentence
+
+
+@dataclass(frozen=True, slots=True)
+class Disagreement:
+    """Outlets stating different values for one subject; `values` pairs each value with its outlets."""
+
+    kind: str
+    subject: str
+    values: tuple[tuple[str, tuple[str, ...]], ...]
+    sentence_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Brief:
     event_id: str
     title: str
     date: dt.date | None
     sections: tuple[BriefSection, ...]
     outlets: tuple[str, ...]
+    disagreements: tuple[Disagreement, ...] = ()
 
     @property
     def sentences(self) -> tuple[BriefSentence, ...]:
         return tuple(s for section in self.sections for s in section.sentences)
+
+    @property
+    def disputed_sentence_ids(self) -> frozenset[str]:
+        return frozenset(i for d in self.disagreements for i in d.sentence_ids)
 
     @property
     def word_count(self) -> int:

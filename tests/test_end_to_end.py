@@ -208,3 +208,24 @@ def test_event_without_outlet_names_uses_file_stems(tmp_path, fast_pipeline):
     assert {i["outlet"] for i in manifest["inputs"]} == stems
     doc = json.loads((tmp_path / "lee_beijing" / "brief.json").read_text(encoding="utf-8"))
     assert set(doc["outlets"]) <= stems
+
+
+def test_the_two_disagreements_of_lee_beijing_are_flagged_and_nothing_else(run):
+    flags = {d["subject"]: d for d in run["doc"]["disagreements"]}
+    assert set(flags) == {"agreements", "meeting"}
+    agreements = {v["value"]: v["outlets"] for v in flags["agreements"]["values"]}
+    assert agreements == {
+        "14 memorandums": ["UNN (citing AP)"],
+        "15 agreements / 15 cooperation agreements": ["French AI news digest", "Saif Rahman blog"],
+    }
+    meeting = {v["value"]: v["outlets"] for v in flags["meeting"]["values"]}
+    assert meeting == {
+        "January 5, 2026": ["Mainland news digest", "UNN (citing AP)"],
+        "January 6, 2026": ["French AI news digest"],
+    }
+    assert "## Where sources differ" in run["md"]
+    assert "Date of the meeting: January 5, 2026 (Mainland news digest; UNN (citing AP))" in run["md"]
+    for s in brief_sentences(run["doc"]):
+        assert s["outlets_backing"] == f"{len(s['outlets'])} of 5"
+        states_a_disputed_value = any(v in s["text"] for v in ("January 5", "January 6", "15 agreements", "14 memorandums"))
+        assert s["disputed"] == states_a_disputed_value, s["text"]
