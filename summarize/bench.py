@@ -23,7 +23,7 @@ from pathlib import Path
 import hydra
 import numpy as np
 from hydra.core.hydra_config import HydraConfig
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig
 
 from summarize.config import CONFIG_DIR
 from summarize.errors import InputError
@@ -171,7 +171,7 @@ def markdown_report(results: dict) -> str:
         cells = " | ".join(f"{diff[m]['mean']:+.2f} [{diff[m]['ci'][0]:+.2f}, {diff[m]['ci'][1]:+.2f}]" for m in METRICS)
         lines.append(f"| {peer} | {cells} |")
     ours = results["ours"]
-    lines += ["", f"Model load (once): " + ", ".join(f"{k} {v:.2f} s" for k, v in ours["load_seconds"].items()),
+    lines += ["", "Model load (once): " + ", ".join(f"{k} {v:.2f} s" for k, v in ours["load_seconds"].items()),
               f"Peak memory: {results['peak_memory_mib']:.0f} MiB. Failed clusters: {ours['failed']}.", "",
               "Our seconds per stage (mean per cluster):", "", "| " + " | ".join(ours["stage_seconds"]) + " |",
               "|" + "---|" * len(ours["stage_seconds"]), "| " + " | ".join(f"{v:.3f}" for v in ours["stage_seconds"].values()) + " |"]
