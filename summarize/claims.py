@@ -14,15 +14,9 @@ import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
+from summarize.facts import MONTH_BEFORE, MONTH_DAY, NUMBER_WORDS, month_number
 from summarize.types import Claim, Disagreement, Sentence, SupportedSentence
 
-NUMBER_WORDS = {
-    w: i
-    for i, w in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-        "sixteen seventeen eighteen nineteen twenty".split()
-    )
-}
 SCALES = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000, "trillion": 1_000_000_000_000}
 # Qualifiers that make a count a bound, and so comparable only with the same bound.
 MORE_THAN = r"more than|over|at least|upwards of"
@@ -34,13 +28,7 @@ COUNT = re.compile(
     rf"(?:\s+(?P<scale>{'|'.join(SCALES)}))?(?P<hyphen>-)?",
     re.IGNORECASE,
 )
-MONTHS = "january february march april may june july august september october november december".split()
 WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
-MONTH_DAY = re.compile(
-    r"\b(?P<month>" + "|".join(m[:3] for m in MONTHS) + r")[a-z]*\.?\s+(?P<day>\d{1,2})\b(?:,?\s+(?P<year>\d{4}))?",
-    re.IGNORECASE,
-)
-MONTH_BEFORE = re.compile(r"\b(?:" + "|".join(m[:3] for m in MONTHS) + r")[a-z]*\.?\s+$", re.IGNORECASE)
 WEEKDAY = re.compile(r"\b(?:on|this|last)\s+(?P<weekday>" + "|".join(WEEKDAYS) + r")\b", re.IGNORECASE)
 
 
@@ -89,7 +77,7 @@ def resolve_dates(text: str, article_date: dt.date | None, default_year: int | N
     (or, for an article without a date line, the event's year)."""
     dates = []
     for match in MONTH_DAY.finditer(text):
-        month = [m[:3] for m in MONTHS].index(match.group("month").lower()[:3]) + 1
+        month = month_number(match.group("month"))
         year = int(match.group("year")) if match.group("year") else (article_date.year if article_date else default_year)
         if year is not None:
             try:

@@ -15,9 +15,9 @@ import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 from summarize.embed import SentenceEncoder
+from summarize.facts import digit_numbers
 from summarize.types import Sentence, SupportedSentence
 
-NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 # Rows of the similarity matrix computed at once; bounds memory to CHUNK x n floats.
 CHUNK = 2048
 
@@ -25,10 +25,6 @@ CHUNK = 2048
 def shingles(text: str, size: int) -> set[str]:
     normalised = " ".join(re.findall(r"\w+", text.lower()))
     return {normalised[i : i + size] for i in range(max(1, len(normalised) - size + 1))}
-
-
-def numbers(text: str) -> frozenset[str]:
-    return frozenset(n.replace(",", "") for n in NUMBER.findall(text))
 
 
 class DisjointSets:
@@ -114,7 +110,7 @@ def dedup_sentences(
     """One `SupportedSentence` per group of near-identical sentences, in order of first appearance."""
     texts = [s.text for s in sentences]
     vectors = encoder.encode(texts)
-    figures = [numbers(t) for t in texts]
+    figures = [digit_numbers(t) for t in texts]
     lexical = lexical_pairs(
         texts, shingle_size=shingle_size, num_perm=num_perm, threshold=jaccard_threshold, seed=seed
     )

@@ -16,32 +16,10 @@ import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from summarize.embed import SentenceEncoder
+from summarize.facts import stated_dates, stated_numbers
 from summarize.types import Sentence, SupportedSentence
 
-NUMBER_WORDS = {
-    w: str(i)
-    for i, w in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-        "fifteen sixteen seventeen eighteen nineteen twenty".split()
-    )
-}
-NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 WORD = re.compile(r"[^\W\d_][\w’'-]*")
-
-
-def stated_numbers(text: str) -> set[str]:
-    digits = {n.replace(",", "") for n in NUMBER.findall(text)}
-    spelled = {NUMBER_WORDS[w] for w in re.findall(r"[a-z]+", text.lower()) if w in NUMBER_WORDS}
-    return digits | spelled
-
-
-MONTHS = "january february march april may june july august september october november december".split()
-DATE = re.compile(r"\b(" + "|".join(m[:3] for m in MONTHS) + r")[a-z]*\.?\s+(\d{1,2})\b", re.IGNORECASE)
-
-
-def stated_dates(text: str) -> set[str]:
-    """Month-and-day dates, normalised ("Jan. 6" and "January 6" are both "january 6")."""
-    return {f"{MONTHS[[m[:3] for m in MONTHS].index(month.lower())]} {int(day)}" for month, day in DATE.findall(text)}
 
 
 def stated_names(text: str) -> set[str]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from factories import sentence
 
-from summarize.dedup import dedup_sentences, numbers
+from summarize.dedup import dedup_sentences
+from summarize.facts import digit_numbers
 
 MET = "South Korean President Lee Jae Myung met Chinese President Xi Jinping in Beijing on Monday."
 MET_EDITED = "South Korean President Lee Jae Myung met Chinese President Xi Jinping in Beijing on Monday, officials said."
@@ -81,9 +82,9 @@ def test_same_numbers_written_differently_still_merge(dedup):
 
 
 def test_numbers_helper():
-    assert numbers("met on January 5.") == frozenset({"5"})
-    assert numbers("$1,030 million, up 2.5% in 2024") == frozenset({"1030", "2.5", "2024"})
-    assert numbers("no figures here") == frozenset()
+    assert digit_numbers("met on January 5.") == frozenset({"5"})
+    assert digit_numbers("$1,030 million, up 2.5% in 2024") == frozenset({"1030", "2.5", "2024"})
+    assert digit_numbers("no figures here") == frozenset()
 
 
 def test_unrelated_sentences_stay_separate_in_first_appearance_order(dedup):

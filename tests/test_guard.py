@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from factories import supported
 
-from summarize.guard import FaithfulnessGuard, stated_names, stated_numbers
+from summarize.facts import stated_numbers
+from summarize.guard import FaithfulnessGuard, stated_names
 
 SUMMIT = "South Korean President Lee Jae Myung met Chinese President Xi Jinping in Beijing on January 6."
 DEALS = "The two leaders signed 15 agreements on trade, technology and the environment."
@@ -133,7 +134,8 @@ def test_no_sources_backs_nothing(guard):
 
 
 def test_a_date_needs_its_month_and_day_together_in_the_sources(encoder):
-    from summarize.guard import FaithfulnessGuard, stated_dates
+    from summarize.facts import stated_dates
+    from summarize.guard import FaithfulnessGuard
 
     assert stated_dates("On Jan. 6, and on January 5, 2026") == {"january 6", "january 5"}
     sources = [supported("Lee and Xi met on January 6 and signed 7 agreements.", "Devdiscourse")]
