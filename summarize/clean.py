@@ -15,10 +15,10 @@ import numpy as np
 from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
 from summarize.embed import SentenceEncoder
+from summarize.sentence_splitter import SENTENCE_END
 from summarize.types import Article, DroppedBlock
 
 DROP_REASONS = ("related_list", "boilerplate", "foreign_language", "fragment", "off_topic")
-SENTENCE_END = tuple(".!?\"'”’")
 # Fewer words than this give the language detector too little to go on.
 MIN_WORDS_FOR_LANGUAGE = 3
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from charset_normalizer import from_bytes
 
 from summarize.errors import InputError
+from summarize.sentence_splitter import SENTENCE_END
 from summarize.types import Article
 
 # Our scraper writes the page's date as a leading "date YYYY-MM-DD" token.
@@ -24,7 +25,7 @@ TITLE_SEARCH_BLOCKS = 3
 
 
 def looks_like_headline(block: str) -> bool:
-    return len(block.split()) in TITLE_WORDS and block[-1] not in ".!?\"'”’"
+    return len(block.split()) in TITLE_WORDS and not block.endswith(SENTENCE_END)
 
 
 def find_article_files(inputs: str, suffixes: tuple[str, ...]) -> list[Path]:

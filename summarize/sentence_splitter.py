@@ -10,6 +10,10 @@ import punkt
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
 
+# What a finished sentence (or body paragraph) ends with, closing quotes included.
+SENTENCE_END = tuple(".!?\"'”’")
+
+
 @functools.cache
 def punkt_tokenizer(model: str = "english") -> PunktSentenceTokenizer:
     trained = punkt.load_model(model)

@@ -19,10 +19,8 @@ import numpy as np
 
 from summarize.embed import SentenceEncoder
 from summarize.guard import FaithfulnessGuard
-from summarize.sentence_splitter import punkt_tokenizer
+from summarize.sentence_splitter import SENTENCE_END, punkt_tokenizer
 from summarize.types import Brief, BriefSection, BriefSentence, Generation, Sentence, Subtopic, SupportedSentence
-
-SENTENCE_END = tuple(".!?\"'”’")
 
 
 def leans_on_context(text: str, openers: set[str]) -> bool:
