@@ -49,6 +49,12 @@ def params(node: DictConfig) -> dict:
 
 
 def peak_memory_mib() -> float:
+    """This process's own peak resident memory. VmHWM, not getrusage's maxrss: a child started
+    by a large parent (the benchmark's scaling runs) can report the parent's peak as its own."""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 

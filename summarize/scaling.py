@@ -11,10 +11,8 @@ linear in the sentences and measured by the main benchmark, this isolates the al
 from __future__ import annotations
 
 import json
-import resource
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
 from hydra import compose, initialize_config_dir
@@ -23,6 +21,7 @@ from omegaconf import OmegaConf
 from summarize.cluster import cluster_subtopics
 from summarize.config import CONFIG_DIR
 from summarize.dedup import dedup_sentences
+from summarize.pipeline import peak_memory_mib
 from summarize.types import Sentence
 
 TOPICS = 40
@@ -73,15 +72,6 @@ def synthetic_sentences(size: int, seed: int = 0) -> tuple[list[Sentence], dict[
     return sentences, topic_of
 
 
-def peak_rss_mib() -> float:
-    """This process's own peak resident memory. getrusage's maxrss is not used: a child started
-    by a large parent can report the parent's peak; VmHWM belongs to the address space of exec."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return round(int(line.split()[1]) / 1024, 1)
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
-
-
 def measure(size: int, overrides: list[str]) -> dict:
     with initialize_config_dir(str(CONFIG_DIR), version_base="1.3"):
         cfg = compose("config", overrides=overrides)
@@ -100,7 +90,7 @@ def measure(size: int, overrides: list[str]) -> dict:
         "dedup_seconds": round(dedup_seconds, 3),
         "cluster_seconds": round(total - dedup_seconds, 3),
         "seconds": round(total, 3),
-        "peak_mib": peak_rss_mib(),
+        "peak_mib": peak_memory_mib(),
     }
 
 
