@@ -23,7 +23,7 @@ from summarize.embed import SentenceEncoder
 from summarize.errors import InputError
 from summarize.guard import FaithfulnessGuard
 from summarize.model import CausalWriter, Seq2SeqWriter, build_writer
-from summarize.publish import json_text, publish_brief, write_atomic
+from summarize.publish import disagreement_record, json_text, publish_brief, write_atomic
 from summarize.read import read_articles
 from summarize.score import score_brief
 from summarize.split import split_sentences
@@ -129,10 +129,7 @@ def summarize_articles(
         claims = extract_claims(unique, {a.id: a.date for a in cleaned}, **params(cfg.claims))
         disagreements = find_disagreements(claims)
         counts["claims"] = len(claims)
-        counts["disagreements"] = [
-            {"subject": d.subject, "values": [{"value": v, "outlets": list(o)} for v, o in d.values]}
-            for d in disagreements
-        ]
+        counts["disagreements"] = [disagreement_record(d) for d in disagreements]
 
     with stage("cluster", stages) as counts:
         subtopics = cluster_subtopics(unique, encoder, title=event.get("title") or "", **params(cfg.cluster))

@@ -19,7 +19,7 @@ from pathlib import Path
 import jinja2
 
 from summarize.errors import PublishError
-from summarize.types import Article, Brief
+from summarize.types import Article, Brief, Disagreement
 
 # Characters that would turn article text into live Markdown or HTML.
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
@@ -82,6 +82,14 @@ def json_text(document: dict) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False, default=_json_default) + "\n"
 
 
+def disagreement_record(disagreement: Disagreement) -> dict:
+    return {
+        "kind": disagreement.kind,
+        "subject": disagreement.subject,
+        "values": [{"value": value, "outlets": list(outlets)} for value, outlets in disagreement.values],
+    }
+
+
 def brief_document(brief: Brief, sources: Sequence[Article], scores: dict, generated_at: str) -> dict:
     return {
         "event": {"id": brief.event_id, "title": brief.title, "date": brief.date},
@@ -104,14 +112,7 @@ def brief_document(brief: Brief, sources: Sequence[Article], scores: dict, gener
             }
             for section in brief.sections
         ],
-        "disagreements": [
-            {
-                "kind": d.kind,
-                "subject": d.subject,
-                "values": [{"value": value, "outlets": list(outlets)} for value, outlets in d.values],
-            }
-            for d in brief.disagreements
-        ],
+        "disagreements": [disagreement_record(d) for d in brief.disagreements],
         "articles": [
             {"id": a.id, "outlet": a.outlet, "title": a.title, "date": a.date, "path": a.path, "sha256": a.sha256}
             for a in sources
