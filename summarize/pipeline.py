@@ -152,9 +152,12 @@ def summarize_articles(
             counts["input_tokens"] = sum(g.input_tokens for g in generations)
             counts["dropped_tokens"] = sum(g.dropped_tokens for g in generations)
             counts["new_tokens"] = sum(g.new_tokens for g in generations)
-        seconds = stages["generate"]["seconds"]
-        counts["seconds_per_subtopic"] = round(seconds / max(len(generations), 1), 3)
-        counts["new_tokens_per_second"] = round(counts["new_tokens"] / seconds, 1) if seconds else None
+        # Rates need the stage's own time, known only once it has closed.
+        generate = stages["generate"]
+        generate["counts"]["seconds_per_subtopic"] = round(generate["seconds"] / max(len(generations), 1), 3)
+        generate["counts"]["new_tokens_per_second"] = (
+            round(generate["counts"]["new_tokens"] / generate["seconds"], 1) if generate["seconds"] else None
+        )
         with stage("write", stages) as counts:
             guard = FaithfulnessGuard(encoder, **params(cfg.guard))
             brief, report = write_generated(subtopics, generations, guard, encoder, **header, **params(cfg.write))
