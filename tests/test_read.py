@@ -55,7 +55,7 @@ def test_suffix_filtering_skips_other_files(tmp_path, read):
     articles = read(tmp_path)
 
     assert sorted(a.id for a in articles) == ["KEEP2", "keep"]
-    assert [a.id for a in read(tmp_path, suffixes=[".json"])] == ["notes"]
+    assert [a.id for a in read(tmp_path, suffixes=[".json"], min_articles=1)] == ["notes"]
 
 
 def test_glob_input(tmp_path, read):
@@ -116,7 +116,7 @@ def test_outlet_from_mapping_by_file_name_else_file_stem(tmp_path, read):
 def test_whitespace_is_normalised_and_blank_lines_dropped(tmp_path, read):
     write(tmp_path, "a.txt", "  Lee\u00a0Jae   Myung  arrives in   Beijing for talks \n\n \t \nCafe\u0301 owners in Seoul were pleased.\n")
 
-    (article,) = read(tmp_path)
+    (article,) = read(tmp_path, min_articles=1)
 
     assert article.paragraphs == ("Lee Jae Myung arrives in Beijing for talks", "Caf\u00e9 owners in Seoul were pleased.")
 
@@ -124,7 +124,7 @@ def test_whitespace_is_normalised_and_blank_lines_dropped(tmp_path, read):
 def test_sha256_is_of_the_raw_file_bytes(tmp_path, read):
     path = write(tmp_path, "a.txt", "\ufeff" + BODY, encoding="utf-8")
 
-    (article,) = read(tmp_path)
+    (article,) = read(tmp_path, min_articles=1)
 
     assert article.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
     assert article.paragraphs == (BODY,)  # the byte-order mark is not text
@@ -145,32 +145,91 @@ The délégation from Séoul said the talks had gone well, and a communiqué fol
 @pytest.mark.parametrize(
     ("encoding", "text"), [("cp1252", CP1252_ARTICLE), ("latin-1", LATIN1_ARTICLE)], ids=["cp1252", "latin-1"]
 )
-def test_legacy_encoded_file_is_decoded(tmp_path, read, encoding, text):
+def test_legacy_encoded_file_is_decoded_when_detect_encoding_is_set(tmp_path, read, encoding, text):
     path = write(tmp_path, "legacy.txt", text, encoding=encoding)
     with pytest.raises(UnicodeDecodeError):
         path.read_bytes().decode("utf-8")  # the test really exercises the fallback
 
-    (article,) = read(tmp_path)
+    (article,) = read(tmp_path, detect_encoding=True, min_articles=1)
 
     expected = [line for line in text.splitlines() if line and not line.startswith("date ")]
     assert list(article.paragraphs) == expected
     assert "Chrétien" in article.text and "à la carte" in article.text
 
 
+def input_error(read, inputs, **overrides) -> str:
+    """The one-line message of the InputError (exit 3) that reading `inputs` raises."""
+    with pytest.raises(InputError) as caught:
+        read(inputs, **overrides)
+    assert isinstance(caught.value, SummarizeError)
+    assert caught.value.exit_code == 3
+    message = str(caught.value)
+    assert message and "\n" not in message, message
+    return message
+
+
 def test_empty_folder_raises_input_error(tmp_path, read):
     (tmp_path / "notes.json").write_text("{}")
-    with pytest.raises(InputError) as caught:
-        read(tmp_path)
-    assert caught.value.exit_code == 3
-    assert isinstance(caught.value, SummarizeError)
-    assert str(tmp_path) in str(caught.value)
+    message = input_error(read, tmp_path)
+    assert message == f"no article files (.txt, .md, .html, .htm) found at {tmp_path}"
 
 
-def test_missing_folder_or_unmatched_glob_raises_input_error(tmp_path, read):
+def test_missing_folder_raises_input_error_naming_event_inputs(tmp_path, read):
+    assert input_error(read, tmp_path / "does-not-exist") == f"event.inputs: no folder {tmp_path / 'does-not-exist'}"
+
+
+def test_glob_whose_folder_is_missing_raises_input_error_naming_the_folder(tmp_path, read):
+    message = input_error(read, tmp_path / "no-such-event" / "00*.txt")
+    assert message == f"event.inputs: no folder {tmp_path / 'no-such-event'}"
+
+
+def test_unmatched_glob_raises_input_error(tmp_path, read):
+    write(tmp_path, "a.md", BODY)
+    assert input_error(read, tmp_path / "*.txt") == f"no article files (.txt, .md, .html, .htm) found at {tmp_path / '*.txt'}"
+
+
+def test_single_article_is_refused_unless_min_articles_allows_it(tmp_path, read):
+    write(tmp_path, "only.txt", BODY)
+
+    message = input_error(read, tmp_path)
+
+    assert message == f"1 article file(s) at {tmp_path}: a multi-document brief needs read.min_articles=2"
+    assert [a.id for a in read(tmp_path, min_articles=1)] == ["only"]
+    write(tmp_path, "second.txt", BODY)
+    assert "2 article file(s)" in input_error(read, tmp_path, min_articles=3)
+
+
+@pytest.mark.parametrize("content", [b"", b" \n\t\r\n  \n"], ids=["zero-bytes", "whitespace-only"])
+def test_empty_file_raises_input_error(tmp_path, read, content):
+    write(tmp_path, "fine.txt", BODY)
+    (tmp_path / "hollow.txt").write_bytes(content)
+
+    assert input_error(read, tmp_path) == f"{tmp_path / 'hollow.txt'}: empty file"
+
+
+def test_binary_file_raises_input_error(tmp_path, read):
+    write(tmp_path, "fine.txt", BODY)
+    # A PNG saved under an article's name: its header holds NUL bytes.
+    (tmp_path / "photo.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00" + bytes(range(256)))
+
+    message = input_error(read, tmp_path)
+
+    assert message.startswith(f"{tmp_path / 'photo.txt'}: binary file")
+
+
+def test_non_utf8_file_is_refused_by_default_naming_the_byte_and_the_setting(tmp_path, read):
+    write(tmp_path, "fine.txt", BODY)
+    path = write(tmp_path, "legacy.txt", CP1252_ARTICLE, encoding="cp1252")
+    offset = next(i for i, byte in enumerate(path.read_bytes()) if byte >= 0x80)  # the "é" of "café"
+
+    message = input_error(read, tmp_path)
+
+    assert message.startswith(f"{path}: not UTF-8 (byte 0x{path.read_bytes()[offset]:02x} at offset {offset})")
+    assert "0xe9" in message
+    assert "read.detect_encoding=true" in message
+    # The function's own default refuses too, not only the shipped config.
     with pytest.raises(InputError):
-        read(tmp_path / "does-not-exist")
-    with pytest.raises(InputError):
-        read(tmp_path / "*.txt")
+        read_articles(str(tmp_path))
 
 
 def test_file_over_max_bytes_raises_input_error(tmp_path, read):
@@ -181,7 +240,7 @@ def test_file_over_max_bytes_raises_input_error(tmp_path, read):
     with pytest.raises(InputError) as caught:
         read(tmp_path, max_bytes=size - 1)
     assert caught.value.exit_code == 3
-    assert "big.txt" in str(caught.value)
+    assert str(caught.value) == f"{tmp_path / 'big.txt'}: {size} bytes, over the read.max_bytes cap of {size - 1}"
     # At the cap itself the file is read.
     assert len(read(tmp_path, max_bytes=size)) == 2
 
@@ -220,7 +279,7 @@ HTML = """<!DOCTYPE html><html><head><title>Lee meets Xi in Beijing</title></hea
 def test_html_goes_through_trafilatura(tmp_path, read):
     write(tmp_path, "page.html", HTML)
 
-    (article,) = read(tmp_path)
+    (article,) = read(tmp_path, min_articles=1)
 
     assert (
         "The two leaders signed agreements on trade, technology and the environment, and pledged to work "
@@ -235,5 +294,123 @@ def test_html_goes_through_trafilatura(tmp_path, read):
 
 def test_html_without_article_text_raises_input_error(tmp_path, read):
     write(tmp_path, "empty.htm", "<html><head><title>t</title></head><body><script>var x = 1;</script></body></html>")
-    with pytest.raises(InputError):
-        read(tmp_path)
+    with pytest.raises(InputError) as caught:
+        read(tmp_path, min_articles=1)
+    assert str(caught.value) == f"{tmp_path / 'empty.htm'}: no article text found in the HTML"
+
+
+def link(path: Path, target: Path | str) -> Path:
+    path.symlink_to(target)
+    return path
+
+
+@pytest.mark.parametrize("kind", ["absolute", "relative", "glob-input"])
+def test_link_to_a_file_outside_the_event_folder_is_refused(tmp_path, read, kind):
+    event, outside = tmp_path / "event", tmp_path / "elsewhere"
+    event.mkdir()
+    outside.mkdir()
+    secret = write(outside, "secret.txt", "Another event's article, or a system file, that must not be read.")
+    write(event, "a.txt", BODY)
+    target = secret if kind != "relative" else Path("..") / "elsewhere" / "secret.txt"
+    bad = link(event / "b.txt", target)
+
+    message = input_error(read, event / "*.txt" if kind == "glob-input" else event)
+
+    assert message == f"{bad}: a link to {secret.resolve()}, outside the event's folder {event}"
+
+
+def test_link_to_a_system_file_is_refused(tmp_path, read):
+    write(tmp_path, "a.txt", BODY)
+    bad = link(tmp_path / "passwd.txt", "/etc/passwd")
+
+    message = input_error(read, tmp_path)
+
+    assert message.startswith(f"{bad}: a link to /")
+    assert message.endswith(f"outside the event's folder {tmp_path}")
+
+
+def test_link_inside_the_event_folder_is_read(tmp_path, read):
+    (tmp_path / "archive").mkdir()
+    real = write(tmp_path / "archive", "real.txt", "Linked article headline goes here\n" + BODY)
+    write(tmp_path, "a.txt", BODY)
+    link(tmp_path / "b.txt", Path("archive") / "real.txt")
+    link(tmp_path / "c.txt", tmp_path / "a.txt")  # an absolute link that stays inside
+
+    articles = read(tmp_path)
+
+    assert [a.id for a in articles] == ["a", "b", "c"]
+    assert articles[1].path == str(tmp_path / "b.txt")
+    assert articles[1].paragraphs == ("Linked article headline goes here", BODY)
+    assert articles[1].sha256 == hashlib.sha256(real.read_bytes()).hexdigest()
+    assert articles[2].paragraphs == (BODY,)
+
+
+def test_dangling_link_is_refused(tmp_path, read):
+    write(tmp_path, "a.txt", BODY)
+    bad = link(tmp_path / "b.txt", "gone.txt")
+
+    message = input_error(read, tmp_path)
+
+    assert message == f"{bad}: a link that leads to no file (No such file or directory)"
+
+
+def test_link_to_a_folder_is_refused(tmp_path, read):
+    write(tmp_path, "a.txt", BODY)
+    (tmp_path / "sub").mkdir()
+    bad = link(tmp_path / "b.txt", "sub")
+
+    assert input_error(read, tmp_path) == f"{bad}: a link to {tmp_path.resolve() / 'sub'}, which is not a file"
+
+
+def test_link_loop_is_refused(tmp_path, read):
+    write(tmp_path, "a.txt", BODY)
+    link(tmp_path / "b.txt", "c.txt")
+    link(tmp_path / "c.txt", "b.txt")
+
+    assert "a link that leads to no file" in input_error(read, tmp_path)
+
+
+def test_linked_subfolder_reached_by_a_glob_is_refused(tmp_path, read):
+    """A glob over subfolders must not follow a subfolder link out of the event's folder."""
+    event, elsewhere = tmp_path / "event", tmp_path / "elsewhere"
+    (event / "day1").mkdir(parents=True)
+    elsewhere.mkdir()
+    write(event / "day1", "a.txt", BODY)
+    outside = write(elsewhere, "secret.txt", BODY)
+    link(event / "day2", elsewhere)
+
+    message = input_error(read, f"{event}/*/*.txt")
+    assert message == f"{event / 'day2' / 'secret.txt'}: a link to {outside.resolve()}, outside the event's folder {event}"
+
+
+@pytest.mark.parametrize(
+    "content", ["\ufeff", "\u00a0\u2003\n\u3000", "date 2026-01-05\n"], ids=["bom-only", "unicode-spaces", "date-line-only"]
+)
+def test_file_without_text_is_refused(tmp_path, read, content):
+    write(tmp_path, "a.txt", BODY)
+    empty = write(tmp_path, "b.txt", content)
+
+    assert input_error(read, tmp_path) == f"{empty}: no text in the file"
+
+
+def test_a_single_file_as_inputs_is_read(tmp_path, read):
+    article = write(tmp_path, "a.txt", BODY)
+
+    (only,) = read(str(article), min_articles=1)
+    assert only.paragraphs == (BODY,)
+
+
+def test_empty_inputs_is_refused_rather_than_reading_the_working_folder(tmp_path, read, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, "a.txt", BODY)
+    write(tmp_path, "b.txt", BODY)
+
+    assert input_error(read, "").startswith("event.inputs is empty")
+
+
+def test_utf16_file_is_read_when_detect_encoding_is_set(tmp_path, read):
+    write(tmp_path, "a.txt", BODY)
+    write(tmp_path, "b.txt", BODY, encoding="utf-16")
+
+    assert "binary file" in input_error(read, tmp_path)
+    assert [a.paragraphs for a in read(tmp_path, detect_encoding=True)] == [(BODY,), (BODY,)]
