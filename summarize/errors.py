@@ -1,29 +1,48 @@
-"""Errors the job reports in one line, each with the exit code the README documents."""
+"""Exit codes of the nightly job and the errors it reports in one line (the README lists them)."""
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    PUBLISHED = 0
+    UNEXPECTED = 1  # a bug: the traceback is in the run's summarize.log
+    USAGE = 2
+    INPUT = 3
+    MODEL = 4
+    PUBLISH = 5
+    SKIPPED = 6  # not a failure: inputs, config and model are those of the brief already published
+    BUSY = 7
 
 
 class SummarizeError(Exception):
-    exit_code = 1
+    exit_code = ExitCode.UNEXPECTED
 
 
 class UsageError(SummarizeError):
-    """The command line is wrong (no event given). Hydra's own errors exit 1 before we run."""
+    """The command line or the configuration is wrong: no or unknown event, an invalid event config."""
 
-    exit_code = 2
+    exit_code = ExitCode.USAGE
 
 
 class InputError(SummarizeError):
     """The event's articles cannot be read or leave nothing to summarise."""
 
-    exit_code = 3
+    exit_code = ExitCode.INPUT
 
 
 class ModelError(SummarizeError):
     """A model's weights cannot be found or loaded."""
 
-    exit_code = 4
+    exit_code = ExitCode.MODEL
 
 
 class PublishError(SummarizeError):
     """The brief cannot be written into the shared folder; the previous one is left in place."""
 
-    exit_code = 5
+    exit_code = ExitCode.PUBLISH
+
+
+class BusyError(SummarizeError):
+    """Another run of the same event held its lock for longer than publish.lock_timeout_s."""
+
+    exit_code = ExitCode.BUSY

@@ -1,7 +1,18 @@
-"""Stage 8: publish the brief into the shared folder as brief.md and brief.json.
+"""Stage 8: publish the brief into the shared folder, atomically, keeping dated copies.
 
-Both files are rendered before either is written, and each replaces its predecessor through
-a temporary file in the same folder and a rename, so a reader never sees a half-written brief.
+The shared folder, ${paths.shared_dir}:
+
+    <event>/brief.md   -> current/brief.md    what readers open; these links are made once
+    <event>/brief.json -> current/brief.json
+    <event>/current    -> versions/<stamp>    one rename switches the brief, both files together
+    <event>/versions/<stamp>/                 every run's complete brief, the newest `keep_versions`
+    .summarize/locks/<event>.lock             held while a run of <event> is going (summarize/lock.py)
+    .summarize/staging/<event>/               where files are written before they are renamed in
+
+Everything enters <event>/ by a rename of something complete, so a reader (or a run killed at
+any moment) finds either the previous brief or the new one, whole, and nothing half-written.
+A killed run's leftovers in staging are cleared by the next run of the event, which alone may
+touch them because it holds the event's lock.
 """
 
 from __future__ import annotations
@@ -10,66 +21,200 @@ import contextlib
 import dataclasses
 import datetime as dt
 import json
+import logging
 import os
 import re
-import tempfile
+import shutil
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 
-from summarize.errors import PublishError
+from summarize.config import EVENT_NAME
+from summarize.errors import PublishError, UsageError
 from summarize.types import Article, Brief, Disagreement
+
+log = logging.getLogger(__name__)
 
 # Characters that would turn article text into live Markdown or HTML.
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
+ADMIN_DIR = ".summarize"
+# A version's folder name, in UTC: sorts in time order, and no ':' for file systems that refuse it.
+STAMP_FORMAT = "%Y-%m-%dT%H%M%S.%fZ"
 
 
 def md_escape(text: str) -> str:
     return MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
 
 
-def _stage(path: Path, content: str) -> str:
-    """Write `content` to a synced temporary file beside `path`; returns its name."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-    except BaseException:
-        os.unlink(tmp)
-        raise
-    return tmp
+@dataclass(frozen=True)
+class SharedLayout:
+    """Where one event's brief, dated copies, lock and staging area live in the shared folder."""
+
+    shared_dir: Path
+    event_id: str
+
+    def __post_init__(self):
+        if not EVENT_NAME.fullmatch(self.event_id):
+            raise UsageError(
+                f"event id {self.event_id!r} is not a plain name (letters, digits, '_' and '-'); "
+                "it would place the brief outside the shared folder"
+            )
+
+    @property
+    def folder(self) -> Path:
+        return self.shared_dir / self.event_id
+
+    @property
+    def versions(self) -> Path:
+        return self.folder / "versions"
+
+    @property
+    def current(self) -> Path:
+        return self.folder / "current"
+
+    @property
+    def lock(self) -> Path:
+        return self.shared_dir / ADMIN_DIR / "locks" / f"{self.event_id}.lock"
+
+    @property
+    def staging(self) -> Path:
+        return self.shared_dir / ADMIN_DIR / "staging" / self.event_id
 
 
-def write_all_atomic(files: dict[Path, str]) -> None:
-    """Replace each path with its content; every file is staged before any is replaced, so a
-    failure while writing (full disk, no permission) leaves all the old files untouched."""
-    staged: list[tuple[str, Path]] = []
+def fsync_dir(folder: Path) -> None:
+    """A rename is durable only once its folder is synced."""
+    descriptor = os.open(folder, os.O_RDONLY)
     try:
-        for path, content in files.items():
-            staged.append((_stage(path, content), path))
-        for tmp, path in staged:
-            os.replace(tmp, path)
-    except BaseException:
-        for tmp, _ in staged:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-        raise
-    # A rename is durable only once its folder is synced.
-    for folder in {path.parent for path in files}:
-        descriptor = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def write_synced(path: Path, content: str) -> None:
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(content)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.chmod(path, 0o644)
 
 
 def write_atomic(path: Path, content: str) -> None:
-    write_all_atomic({path: content})
+    """Replace one file (the run's manifest) through a synced temporary file and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        write_synced(tmp, content)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    fsync_dir(path.parent)
+
+
+def replace_link(layout: SharedLayout, name: str, target: str) -> None:
+    """Point <event>/<name> at `target` in one rename; the new link is made in staging first."""
+    path = layout.folder / name
+    if path.is_symlink() and os.readlink(path) == target:
+        return
+    staged = layout.staging / name
+    os.symlink(target, staged)
+    os.replace(staged, path)
+
+
+def version_stamp(versions: Path) -> str:
+    now = dt.datetime.now(dt.timezone.utc)
+    while True:
+        stamp = now.strftime(STAMP_FORMAT)
+        if not (versions / stamp).exists():
+            return stamp
+        now += dt.timedelta(microseconds=1)
+
+
+def current_version(layout: SharedLayout) -> str | None:
+    with contextlib.suppress(OSError):
+        return Path(os.readlink(layout.current)).name
+    return None
+
+
+def adopt_legacy_files(layout: SharedLayout, names: Sequence[str]) -> None:
+    """Briefs published before versions existed are plain files in <event>/: make them the current
+    version (hard links, no copy) so that replacing them by links never shows a reader nothing."""
+    legacy = [name for name in names if (layout.folder / name).is_file() and not (layout.folder / name).is_symlink()]
+    if not legacy or layout.current.is_symlink():
+        return
+    stamp = dt.datetime.fromtimestamp((layout.folder / legacy[0]).stat().st_mtime, dt.timezone.utc).strftime(STAMP_FORMAT)
+    staged = layout.staging / stamp
+    staged.mkdir()
+    for name in legacy:
+        os.link(layout.folder / name, staged / name)
+    os.rename(staged, layout.versions / stamp)
+    replace_link(layout, "current", f"versions/{stamp}")
+    for name in legacy:
+        replace_link(layout, name, f"current/{name}")
+    fsync_dir(layout.folder)
+
+
+def prune_versions(layout: SharedLayout, keep: int) -> list[str]:
+    """Remove versions beyond the newest `keep` up to the current one, and versions newer than the
+    current one (complete, but left unpublished by a killed run). Each leaves <event>/ by a rename
+    into staging, so a kill during the deletion leaves nothing partial in the event's folder."""
+    current = current_version(layout)
+    stamps = sorted(p.name for p in layout.versions.iterdir() if not p.name.startswith("."))
+    if current not in stamps:
+        return []
+    position = stamps.index(current)
+    doomed = stamps[: max(position + 1 - keep, 0)] + stamps[position + 1 :]
+    for stamp in doomed:
+        os.rename(layout.versions / stamp, layout.staging / f"pruned-{stamp}")
+    return doomed
+
+
+def publish_files(layout: SharedLayout, files: dict[str, str], keep_versions: int) -> Path:
+    """Publish `files` (name -> content) as a new version of the event's brief; returns its folder."""
+    # Only the holder of the event's lock gets here, so whatever staging holds is a killed run's.
+    shutil.rmtree(layout.staging, ignore_errors=True)
+    layout.staging.mkdir(parents=True)
+    stamp = version = None
+    try:
+        layout.versions.mkdir(parents=True, exist_ok=True)
+        adopt_legacy_files(layout, list(files))
+        stamp = version_stamp(layout.versions)
+        staged = layout.staging / stamp
+        staged.mkdir()
+        for name, content in files.items():
+            write_synced(staged / name, content)
+        fsync_dir(staged)
+        version = layout.versions / stamp
+        os.rename(staged, version)
+        fsync_dir(layout.versions)
+        # Links to current/<name> dangle only until the first version exists, when there is no brief anyway.
+        for name in files:
+            replace_link(layout, name, f"current/{name}")
+        replace_link(layout, "current", f"versions/{stamp}")
+        fsync_dir(layout.folder)
+    except BaseException:
+        if version is not None and current_version(layout) != stamp:
+            with contextlib.suppress(OSError):
+                os.rename(version, layout.staging / f"failed-{stamp}")
+        raise
+    else:
+        try:
+            prune_versions(layout, keep_versions)
+        except OSError as exc:  # the brief is out; old copies wait for the next run
+            log.warning("published, but could not remove old versions of %s: %s", layout.folder, exc)
+    finally:
+        shutil.rmtree(layout.staging, ignore_errors=True)
+    return version
+
+
+def published_key(layout: SharedLayout, json_name: str = "brief.json") -> str | None:
+    """The run key recorded in the current brief, or None when there is none (or it is unreadable)."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        return json.loads((layout.current / json_name).read_text(encoding="utf-8")).get("key")
+    return None
 
 
 def _json_default(value):
@@ -137,18 +282,27 @@ def publish_brief(
     brief: Brief,
     sources: Sequence[Article],
     scores: dict,
-    folder: Path,
+    shared_dir: Path,
     *,
+    key: str | None = None,
     markdown_name: str = "brief.md",
     json_name: str = "brief.json",
+    keep_versions: int = 30,
 ) -> dict[str, str]:
-    """Write the brief's files into `folder`; returns their paths by kind."""
+    """Publish the brief as a new version in the event's shared folder; returns the paths by kind.
+    The caller holds the event's lock (`SharedLayout.lock`)."""
+    if keep_versions < 1:
+        raise UsageError(f"publish.keep_versions must be 1 or more, not {keep_versions}")
+    layout = SharedLayout(Path(shared_dir), brief.event_id)
     generated_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-    markdown = render_markdown(brief, sources, generated_at)
-    document = brief_document(brief, sources, scores, generated_at)
-    paths = {"json": folder / json_name, "markdown": folder / markdown_name}
+    document = brief_document(brief, sources, scores, generated_at) | {"key": key}
+    files = {json_name: json_text(document), markdown_name: render_markdown(brief, sources, generated_at)}
     try:
-        write_all_atomic({paths["json"]: json_text(document), paths["markdown"]: markdown})
+        version = publish_files(layout, files, keep_versions)
     except OSError as exc:
-        raise PublishError(f"cannot write the brief into {folder}: {exc}") from exc
-    return {kind: str(path) for kind, path in paths.items()}
+        raise PublishError(f"cannot publish the brief into {layout.folder}: {exc}") from exc
+    return {
+        "json": str(layout.folder / json_name),
+        "markdown": str(layout.folder / markdown_name),
+        "version": str(version),
+    }

@@ -8,14 +8,14 @@ import json
 import os
 import re
 import stat
-import tempfile
+from pathlib import Path
 
 import pytest
 from markdown_it import MarkdownIt
 from factories import article, brief, brief_sentence
 
-from summarize.errors import PublishError, SummarizeError
-from summarize.publish import md_escape, publish_brief, write_atomic
+from summarize.errors import PublishError, SummarizeError, UsageError
+from summarize.publish import SharedLayout, md_escape, publish_brief, published_key, write_atomic
 
 S1 = "South Korean President Lee Jae Myung met Chinese President Xi Jinping in Beijing on Monday."
 S2 = "The two leaders signed fifteen agreements on trade and technology."
@@ -43,10 +43,12 @@ def sample():
 
 @pytest.fixture
 def publish(stage_params):
+    """publish(brief, sources, shared_dir) with the shipped publish settings; returns the output paths."""
     params = stage_params("publish")
+    params.pop("lock_timeout_s")  # the pipeline's, for the event's lock
 
-    def run(b, sources, folder, scores=SCORES):
-        return publish_brief(b, sources, scores, folder, **params)
+    def run(b, sources, shared, scores=SCORES, **overrides):
+        return publish_brief(b, sources, scores, shared, **(params | overrides))
 
     return run
 
@@ -55,21 +57,30 @@ def listing(folder) -> list[str]:
     return sorted(p.name for p in folder.iterdir())  # dot-files included
 
 
-def test_writes_brief_md_and_json(tmp_path, sample, publish):
+def test_writes_brief_md_and_json_as_links_to_the_current_version(tmp_path, sample, publish):
     b, sources = sample
-    folder = tmp_path / "shared" / "ev"  # created on demand
-    paths = publish(b, sources, folder)
+    shared = tmp_path / "shared"  # created on demand
+    paths = publish(b, sources, shared)
 
-    assert paths == {"json": str(folder / "brief.json"), "markdown": str(folder / "brief.md")}
-    assert listing(folder) == ["brief.json", "brief.md"]
+    folder = shared / "test_event"
+    version = Path(paths["version"])
+    assert paths == {"json": str(folder / "brief.json"), "markdown": str(folder / "brief.md"), "version": str(version)}
+    assert listing(folder) == ["brief.json", "brief.md", "current", "versions"]
+    assert os.readlink(folder / "current") == f"versions/{version.name}"
+    assert listing(version) == ["brief.json", "brief.md"]
     for name in ("brief.json", "brief.md"):
+        assert os.readlink(folder / name) == f"current/{name}"
+        assert (folder / name).resolve() == version / name
         assert stat.S_IMODE((folder / name).stat().st_mode) == 0o644
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d{6}\.\d{6}Z", version.name)
+    # Only the lock is left in the admin folder; staging is gone once the publish is done.
+    assert listing(shared / ".summarize" / "staging") == []  # nothing staged is left behind
 
 
 def test_json_document(tmp_path, sample, publish):
     b, sources = sample
     publish(b, sources, tmp_path)
-    doc = json.loads((tmp_path / "brief.json").read_text(encoding="utf-8"))
+    doc = json.loads((tmp_path / "test_event" / "brief.json").read_text(encoding="utf-8"))
 
     assert doc["event"] == {"id": "test_event", "title": "Lee visits China", "date": "2026-01-06"}
     assert doc["words"] == b.word_count
@@ -90,7 +101,7 @@ def test_json_document(tmp_path, sample, publish):
 def test_markdown_document(tmp_path, sample, publish):
     b, sources = sample
     publish(b, sources, tmp_path)
-    md = (tmp_path / "brief.md").read_text(encoding="utf-8")
+    md = (tmp_path / "test_event" / "brief.md").read_text(encoding="utf-8")
 
     assert md.startswith("# Lee visits China\n")
     assert "**2026-01-06**" in md
@@ -120,7 +131,7 @@ def evil(sample):
 def test_markdown_escapes_article_text(tmp_path, evil, publish):
     b, sources = evil
     publish(b, sources, tmp_path)
-    md = (tmp_path / "brief.md").read_text(encoding="utf-8")
+    md = (tmp_path / "test_event" / "brief.md").read_text(encoding="utf-8")
 
     # Every markup character that came from the articles or the config is backslash-escaped.
     assert re.search(r"(?<!\\)<(/?script|img|iframe|/?b>)", md) is None
@@ -132,14 +143,14 @@ def test_markdown_escapes_article_text(tmp_path, evil, publish):
     assert "**\\*bold\\* outlet**: \\[t\\](http://evil/title) \\<iframe\\>" in md
     assert md.startswith("# \\# Title \\<script\\>alert(3)\\</script\\>\n")
     # The JSON keeps the text as printed.
-    doc = json.loads((tmp_path / "brief.json").read_text(encoding="utf-8"))
+    doc = json.loads((tmp_path / "test_event" / "brief.json").read_text(encoding="utf-8"))
     assert doc["sections"][0]["sentences"][0]["text"] == EVIL_SENTENCE
 
 
 def test_escaped_markdown_renders_as_text(tmp_path, evil, publish):
     b, sources = evil
     publish(b, sources, tmp_path)
-    html = MarkdownIt("commonmark").render((tmp_path / "brief.md").read_text(encoding="utf-8"))
+    html = MarkdownIt("commonmark").render((tmp_path / "test_event" / "brief.md").read_text(encoding="utf-8"))
 
     for live in ("<script", "<img", "<iframe", "<b>", "href="):
         assert live not in html, live
@@ -177,47 +188,63 @@ def test_write_atomic_failure_keeps_old_file_and_removes_temp(tmp_path, monkeypa
     assert listing(tmp_path) == ["file.txt"]
 
 
-def test_failed_publish_leaves_previous_brief_in_place(tmp_path, sample, publish, monkeypatch):
+def snapshot(folder) -> dict[str, bytes]:
+    """What a reader gets from the event's folder: the bytes behind brief.md and brief.json."""
+    return {name: (folder / name).read_bytes() for name in ("brief.md", "brief.json")}
+
+
+def everything_under(folder) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
+
+
+NEWER = brief({"Other": [brief_sentence("A different sentence for a different night.", "X")]}, title="Tomorrow")
+
+
+@pytest.mark.parametrize(
+    ("call", "error"),
+    [("rename", errno.EACCES), ("replace", errno.EROFS), ("write_synced", errno.ENOSPC), ("symlink", errno.EDQUOT)],
+    ids=["permission-denied", "read-only", "disk-full", "quota"],
+)
+def test_failed_publish_leaves_previous_brief_in_place(tmp_path, sample, publish, monkeypatch, call, error):
+    """Whatever step fails, readers keep last night's brief and nothing of tonight's is left."""
+    import summarize.publish as publish_module
+
     b, sources = sample
     publish(b, sources, tmp_path)
-    before = {name: (tmp_path / name).read_bytes() for name in ("brief.md", "brief.json")}
+    folder = tmp_path / "test_event"
+    before, files_before = snapshot(folder), everything_under(tmp_path)
 
-    def boom(src, dst):
-        raise OSError(errno.EROFS, "Read-only file system", str(dst))
+    def boom(*args, **kwargs):
+        raise OSError(error, os.strerror(error), str(args[-1]))
 
-    monkeypatch.setattr(os, "replace", boom)
-    newer = brief({"Other": [brief_sentence("A different sentence for a different night.", "X")]}, title="Tomorrow")
+    target = publish_module if call == "write_synced" else os
+    monkeypatch.setattr(target, call, boom)
     with pytest.raises(PublishError) as caught:
-        publish(newer, sources, tmp_path)
+        publish(NEWER, sources, tmp_path)
 
     assert caught.value.exit_code == 5
     assert isinstance(caught.value, SummarizeError)
-    assert str(tmp_path) in str(caught.value)
-    assert {name: (tmp_path / name).read_bytes() for name in before} == before
-    assert listing(tmp_path) == ["brief.json", "brief.md"]  # no .tmp left behind
+    assert str(folder) in str(caught.value)
+    monkeypatch.undo()
+    assert snapshot(folder) == before
+    assert everything_under(tmp_path) == files_before
 
 
-def test_failure_on_the_second_file_leaves_the_whole_previous_brief(tmp_path, sample, publish, monkeypatch):
-    """The disk fills up while brief.md is written: readers must not get tonight's brief.json with last night's brief.md."""
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+def test_read_only_shared_folder_is_a_publish_error(tmp_path, sample, publish):
     b, sources = sample
     publish(b, sources, tmp_path)
-    before = {name: (tmp_path / name).read_bytes() for name in ("brief.md", "brief.json")}
-
-    real_mkstemp = tempfile.mkstemp
-
-    def mkstemp(*args, **kwargs):
-        if str(kwargs.get("prefix", "")).startswith(".brief.md"):
-            raise OSError(errno.ENOSPC, "No space left on device")
-        return real_mkstemp(*args, **kwargs)
-
-    monkeypatch.setattr(tempfile, "mkstemp", mkstemp)
-    newer = brief({"Other": [brief_sentence("A different sentence for a different night.", "X")]}, title="Tomorrow")
-    with pytest.raises(PublishError):
-        publish(newer, sources, tmp_path)
-
-    assert listing(tmp_path) == ["brief.json", "brief.md"]
-    assert (tmp_path / "brief.md").read_bytes() == before["brief.md"]
-    assert (tmp_path / "brief.json").read_bytes() == before["brief.json"]
+    before = snapshot(tmp_path / "test_event")
+    for folder in (tmp_path, tmp_path / "test_event", tmp_path / "test_event" / "versions", tmp_path / ".summarize" / "staging"):
+        folder.chmod(0o555)
+    try:
+        with pytest.raises(PublishError):
+            publish(NEWER, sources, tmp_path)
+    finally:
+        for folder in tmp_path.rglob("*"):
+            if folder.is_dir():
+                folder.chmod(0o755)
+    assert snapshot(tmp_path / "test_event") == before
 
 
 def test_unwritable_folder_raises_publish_error(tmp_path, sample, publish):
@@ -226,5 +253,96 @@ def test_unwritable_folder_raises_publish_error(tmp_path, sample, publish):
     blocker.write_text("a file where the shared folder should be")
 
     with pytest.raises(PublishError) as caught:
-        publish(b, sources, blocker / "ev")
+        publish(b, sources, blocker)
     assert caught.value.exit_code == 5
+
+
+def test_each_publish_adds_a_dated_version_and_old_ones_are_pruned(tmp_path, sample, publish):
+    b, sources = sample
+    versions = [Path(publish(b, sources, tmp_path, keep_versions=3)["version"]).name for _ in range(5)]
+
+    assert versions == sorted(versions) and len(set(versions)) == 5
+    folder = tmp_path / "test_event"
+    assert listing(folder / "versions") == versions[-3:]
+    assert os.readlink(folder / "current") == f"versions/{versions[-1]}"
+    for version in versions[-3:]:
+        assert listing(folder / "versions" / version) == ["brief.json", "brief.md"]
+
+
+def test_a_failure_to_prune_old_versions_does_not_fail_the_published_run(tmp_path, sample, publish, monkeypatch, caplog):
+    import summarize.publish as publish_module
+
+    b, sources = sample
+    publish(b, sources, tmp_path, keep_versions=1)
+
+    def boom(layout, keep):
+        raise OSError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(publish_module, "prune_versions", boom)
+    paths = publish(NEWER, sources, tmp_path, keep_versions=1)
+    assert (tmp_path / "test_event" / "brief.md").resolve() == Path(paths["version"]) / "brief.md"
+    assert "could not remove old versions" in caplog.text
+
+
+def test_keep_versions_below_one_is_refused(tmp_path, sample, publish):
+    b, sources = sample
+    with pytest.raises(UsageError):
+        publish(b, sources, tmp_path, keep_versions=0)
+
+
+def test_a_version_left_unpublished_by_a_killed_run_is_pruned(tmp_path, sample, publish):
+    """A run killed between moving its version in and switching `current` leaves a complete but
+    never-current version; the next run removes it rather than counting it as a dated copy."""
+    b, sources = sample
+    publish(b, sources, tmp_path)
+    orphan = tmp_path / "test_event" / "versions" / "9999-12-31T235959.999999Z"
+    orphan.mkdir()
+    (orphan / "brief.md").write_text("never published\n")
+
+    publish(NEWER, sources, tmp_path)
+    assert not orphan.exists()
+    assert "different night" in (tmp_path / "test_event" / "brief.md").read_text(encoding="utf-8")
+
+
+def test_leftovers_of_a_killed_run_in_staging_are_cleared(tmp_path, sample, publish):
+    b, sources = sample
+    staging = tmp_path / ".summarize" / "staging" / "test_event"
+    (staging / "2026-01-01T000000.000000Z").mkdir(parents=True)
+    (staging / "2026-01-01T000000.000000Z" / "brief.md").write_text("half a bri")
+    (staging / "current").symlink_to("versions/nowhere")
+
+    publish(b, sources, tmp_path)
+    assert not staging.exists()
+
+
+def test_briefs_published_as_plain_files_are_kept_as_a_version(tmp_path, sample, publish):
+    """Upgrading from plain brief.md/brief.json files: they become the first dated copy, and at
+    no point does a reader find no brief."""
+    b, sources = sample
+    folder = tmp_path / "test_event"
+    folder.mkdir()
+    (folder / "brief.md").write_text("# Last night's brief\n")
+    (folder / "brief.json").write_text('{"key": "old"}\n')
+
+    paths = publish(b, sources, tmp_path)
+    versions = listing(folder / "versions")
+    assert len(versions) == 2 and versions[1] == Path(paths["version"]).name
+    assert (folder / "versions" / versions[0] / "brief.md").read_text() == "# Last night's brief\n"
+    assert (folder / "brief.md").is_symlink()
+    assert (folder / "brief.md").read_text(encoding="utf-8").startswith("# Lee visits China")
+
+
+def test_published_key_is_the_key_of_the_current_brief(tmp_path, sample, publish):
+    b, sources = sample
+    layout = SharedLayout(tmp_path, b.event_id)
+    assert published_key(layout) is None
+    publish(b, sources, tmp_path, key="abc123")
+    assert published_key(layout) == "abc123"
+    assert json.loads((tmp_path / "test_event" / "brief.json").read_text())["key"] == "abc123"
+
+
+@pytest.mark.parametrize("event_id", ["../escape", "a/b", "..", "", ".hidden", "/abs"])
+def test_event_id_cannot_reach_outside_the_shared_folder(tmp_path, event_id):
+    with pytest.raises(UsageError) as caught:
+        SharedLayout(tmp_path, event_id)
+    assert caught.value.exit_code == 2

@@ -1,0 +1,172 @@
+"""Kill a publishing run at random moments, many times, and check what a reader would find.
+
+    .venv/bin/python scripts/kill_publish.py [--trials 500] [--seed 0] [--keep-versions 5]
+
+Each trial forks a child that does what the nightly job does at the end of a run: take the
+event's lock (summarize.lock) and publish the next brief (summarize.publish). The parent sends
+SIGKILL after a random delay drawn across the measured length of one such child, so kills land
+before, during and after every step of publishing. After each kill the event's folder must hold
+the previous brief or the new one, both files byte-exact and of the same brief, and nothing but
+complete dated versions and the links to them. Prints a Markdown table; exits 1 on any failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import logging
+import os
+import random
+import signal
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from summarize.lock import EventLock
+from summarize.publish import SharedLayout, brief_document, json_text, publish_brief, render_markdown
+from summarize.types import Article, Brief, BriefSection, BriefSentence, Sentence
+
+EVENT = "kill_test"
+OUTLETS = ("Outlet A", "Outlet B", "Outlet C", "Outlet D", "Outlet E")
+SCORES = {"words": 0}
+
+
+def night_brief(night: int) -> tuple[Brief, list[Article]]:
+    """A brief about the size of a real one (8 sentences, 5 outlets), different every night."""
+    texts = [
+        f"On night {night}, report {i} says the delegations met for {i + 2} hours and signed "
+        f"{night % 7 + i} agreements on trade, technology and culture in the capital."
+        for i in range(8)
+    ]
+    sentences = [
+        BriefSentence(text, (Sentence(f"a{i % 5}:{i}", f"a{i % 5}", OUTLETS[i % 5], text, i),))
+        for i, text in enumerate(texts)
+    ]
+    sections = (BriefSection("Talks", tuple(sentences[:4])), BriefSection("Agreements", tuple(sentences[4:])))
+    brief = Brief(EVENT, f"Night {night}", dt.date(2026, 1, 5), sections, OUTLETS)
+    sources = [
+        Article(f"a{i}", outlet, f"Story {i}", dt.date(2026, 1, 5), tuple(texts), f"/seeds/a{i}.txt", "0" * 64)
+        for i, outlet in enumerate(OUTLETS)
+    ]
+    return brief, sources
+
+
+def expected_files(night: int, generated_at: str) -> dict[str, str]:
+    brief, sources = night_brief(night)
+    document = brief_document(brief, sources, SCORES, generated_at) | {"key": f"night-{night}"}
+    return {"brief.json": json_text(document), "brief.md": render_markdown(brief, sources, generated_at)}
+
+
+def brief_night(folder: Path) -> int | None:
+    """The night of the complete brief in `folder` (brief.md and brief.json, byte-exact and of the
+    same brief), or None when either file is missing, cut short or from another brief."""
+    try:
+        found = {name: (folder / name).read_text(encoding="utf-8") for name in ("brief.json", "brief.md")}
+        document = json.loads(found["brief.json"])
+        night = int(document["key"].removeprefix("night-"))
+        if found != expected_files(night, document["generated_at"]):
+            return None
+    except (OSError, ValueError, KeyError, AttributeError):
+        return None
+    return night
+
+
+def strays(layout: SharedLayout) -> list[str]:
+    """Anything in the event's folder but the links and complete dated versions."""
+    found = [p.name for p in layout.folder.iterdir() if p.name not in ("brief.md", "brief.json", "current", "versions")]
+    for version in layout.versions.iterdir():
+        if sorted(p.name for p in version.iterdir()) != ["brief.json", "brief.md"] or brief_night(version) is None:
+            found.append(f"versions/{version.name}")
+    return found
+
+
+def publish_night(shared: Path, night: int, keep_versions: int) -> None:
+    brief, sources = night_brief(night)
+    with EventLock(SharedLayout(shared, EVENT).lock, timeout_s=30, poll_s=0.001):
+        publish_brief(brief, sources, SCORES, shared, key=f"night-{night}", keep_versions=keep_versions)
+
+
+def forked(shared: Path, night: int, keep_versions: int) -> int:
+    pid = os.fork()
+    if pid == 0:
+        try:
+            publish_night(shared, night, keep_versions)
+        finally:
+            os._exit(0)
+    return pid
+
+
+def run_trials(shared: Path, trials: int, seed: int, keep_versions: int) -> dict:
+    layout = SharedLayout(shared, EVENT)
+    publish_night(shared, 0, keep_versions)
+    # One child's length, fork to exit: the span the kills are spread over.
+    lengths = []
+    for night in range(1, 11):
+        start = time.perf_counter()
+        os.waitpid(forked(shared, night, keep_versions), 0)
+        lengths.append(time.perf_counter() - start)
+    span = statistics.median(lengths) * 1.2
+    night, rng = 10, random.Random(seed)
+    outcome = {"old brief": 0, "new brief": 0, "partial or mixed": 0, "missing": 0, "stray files": 0}
+    leftovers = {"staging": 0, "lock": 0}
+    for trial in range(trials):
+        new = 11 + trial
+        pid = forked(shared, new, keep_versions)
+        time.sleep(rng.uniform(0, span))
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        if not (layout.folder / "brief.md").exists() or not (layout.folder / "brief.json").exists():
+            outcome["missing"] += 1
+        else:
+            found = brief_night(layout.folder)
+            if found == night:
+                outcome["old brief"] += 1
+            elif found == new:
+                outcome["new brief"] += 1
+                night = new
+            else:
+                outcome["partial or mixed"] += 1
+                print(f"trial {trial}: partial or mixed brief", file=sys.stderr)
+        if found_strays := strays(layout):
+            outcome["stray files"] += 1
+            print(f"trial {trial}: stray {found_strays}", file=sys.stderr)
+        leftovers["staging"] += layout.staging.exists()
+        leftovers["lock"] += bool(layout.lock.read_text())
+    # The run after the last kill takes over the lock and clears what the killed ones left.
+    publish_night(shared, 10**6, keep_versions)
+    versions = len(list(layout.versions.iterdir()))
+    return {
+        "trials": trials,
+        "kill delay": f"0-{span * 1000:.1f} ms",
+        **outcome,
+        "staging left by the kill (cleared by the next run)": leftovers["staging"],
+        "lock left by the kill (taken over by the next run)": leftovers["lock"],
+        "after one more run: staging cleared": not layout.staging.exists(),
+        f"after one more run: versions kept (keep_versions={keep_versions})": versions,
+        "after one more run: brief complete": brief_night(layout.folder) == 10**6,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--trials", type=int, default=500)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--keep-versions", type=int, default=5)
+    args = parser.parse_args()
+    # Each trial's lock take-over is logged as a warning; hundreds of them would bury the table.
+    logging.basicConfig(level=logging.ERROR)
+    with tempfile.TemporaryDirectory() as shared:
+        results = run_trials(Path(shared), args.trials, args.seed, args.keep_versions)
+    print("| measure | value |\n|---|---|")
+    for name, value in results.items():
+        print(f"| {name} | {value} |")
+    failed = results["partial or mixed"] + results["missing"] + results["stray files"]
+    sound = results["after one more run: staging cleared"] and results["after one more run: brief complete"]
+    return 0 if failed == 0 and sound else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
