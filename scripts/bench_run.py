@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def run_once(event: str, workdir: Path) -> dict:
     command = [
-        sys.executable, "-m", "summarize", f"+event={event}",
+        sys.executable, "-m", "summarize", f"+event={event}", "force=true",  # every run does the full job
         f"paths.shared_dir={workdir / 'shared'}", f"hydra.run.dir={workdir / 'run'}",
     ]
     start = time.perf_counter()

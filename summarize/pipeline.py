@@ -13,18 +13,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig, OmegaConf, open_dict
 
 from summarize.claims import extract_claims, find_disagreements
 from summarize.clean import DROP_REASONS, clean_articles
 from summarize.cluster import cluster_subtopics
 from summarize.dedup import dedup_sentences
 from summarize.embed import SentenceEncoder
+from summarize.config import validate_event
 from summarize.errors import InputError
 from summarize.guard import FaithfulnessGuard
 from summarize.model import CausalWriter, Seq2SeqWriter, build_writer
-from summarize.publish import disagreement_record, json_text, publish_brief, write_atomic
+from summarize.lock import EventLock
+from summarize.publish import SharedLayout, disagreement_record, json_text, publish_brief, published_key, write_atomic
 from summarize.read import read_articles
+from summarize.run_key import run_key
 from summarize.score import score_brief
 from summarize.split import split_sentences
 from summarize.types import Article, Brief, DroppedBlock
@@ -85,6 +88,17 @@ def load_models(cfg: DictConfig, stages: dict) -> Models:
     return Models(encoder, writer)
 
 
+def nothing_left_message(articles: Sequence[Article], dropped: Sequence[DroppedBlock], event: DictConfig) -> str:
+    foreign = Counter(d.article_id for d in dropped if d.reason == "foreign_language")
+    if all(foreign[a.id] * 2 >= len(a.paragraphs) for a in articles):
+        return f"all {len(articles)} articles of {event.id} are in another language than event.language={event.language!r}"
+    reasons = Counter(d.reason for d in dropped)
+    return (
+        f"nothing left of the {len(articles)} articles of {event.id} after cleaning "
+        f"(blocks dropped: {', '.join(f'{reason} {n}' for reason, n in reasons.most_common())})"
+    )
+
+
 @dataclass
 class Summary:
     cleaned: list[Article]
@@ -112,7 +126,7 @@ def summarize_articles(
         counts["dropped"] = {reason: by_reason[reason] for reason in DROP_REASONS}
         counts["articles_kept"] = len(cleaned)
     if not cleaned:
-        raise InputError(f"nothing left of the {len(articles)} articles of {event.id} after cleaning")
+        raise InputError(nothing_left_message(articles, dropped, event))
 
     with stage("split", stages) as counts:
         sentences, split_counts = split_sentences(cleaned, **params(cfg.split))
@@ -172,36 +186,66 @@ def summarize_articles(
 
 
 def run_pipeline(cfg: DictConfig, run_dir: Path, models: Models | None = None) -> dict:
-    """Run every stage for `cfg.event`, publish the brief, and write manifest.json into `run_dir`."""
+    """Run every stage for `cfg.event`, publish the brief, and write manifest.json into `run_dir`.
+
+    The whole run holds the event's lock, so a second run of the event waits and then finds the
+    first one's brief; it is skipped when its key (inputs, config, models) is the published one's.
+    """
+    cfg = cfg.copy()
+    with open_dict(cfg):
+        cfg.event = OmegaConf.create(OmegaConf.to_container(validate_event(cfg.event)))
     event = cfg.event
+    layout = SharedLayout(Path(cfg.paths.shared_dir), event.id)
+    publish_params = params(cfg.publish)
+    lock_timeout_s = publish_params.pop("lock_timeout_s")
     stages: dict = {}
-    models = models or load_models(cfg, stages)
+    with EventLock(layout.lock, lock_timeout_s):
+        with stage("read", stages) as counts:
+            outlets = event.get("outlets")
+            articles = read_articles(event.inputs, params(outlets) if outlets else {}, **params(cfg.read))
+            counts["articles"] = len(articles)
+            counts["blocks"] = sum(len(a.paragraphs) for a in articles)
+            reference = read_reference(event.get("reference"))
+        key = run_key(params(cfg), articles, reference)
+        outputs = {kind: str(layout.folder / cfg.publish[f"{kind}_name"]) for kind in ("json", "markdown")}
+        if not cfg.get("force") and published_key(layout, cfg.publish.json_name) == key:
+            log.info("skipped: inputs, config and models are those of the published brief (force=true reruns)")
+            return write_manifest(run_dir, cfg, "skipped", key, articles, stages, outputs)
 
-    with stage("read", stages) as counts:
-        outlets = event.get("outlets")
-        articles = read_articles(event.inputs, params(outlets) if outlets else {}, **params(cfg.read))
-        counts["articles"] = len(articles)
-        counts["blocks"] = sum(len(a.paragraphs) for a in articles)
-        reference = read_reference(event.get("reference"))
+        models = models or load_models(cfg, stages)
+        summary = summarize_articles(articles, cfg, models, stages, reference)
+        with stage("publish", stages) as counts:
+            outputs = publish_brief(
+                summary.brief, summary.cleaned, summary.scores, layout.shared_dir, key=key, **publish_params
+            )
+            counts["version"] = Path(outputs["version"]).name
+    return write_manifest(run_dir, cfg, "published", key, articles, stages, outputs, summary)
 
-    summary = summarize_articles(articles, cfg, models, stages, reference)
 
-    with stage("publish", stages) as counts:
-        outputs = publish_brief(
-            summary.brief, summary.cleaned, summary.scores, Path(cfg.paths.shared_dir) / event.id, **params(cfg.publish)
-        )
-        counts["files"] = len(outputs)
-
+def write_manifest(
+    run_dir: Path,
+    cfg: DictConfig,
+    status: str,
+    key: str,
+    articles: Sequence[Article],
+    stages: dict,
+    outputs: dict,
+    summary: Summary | None = None,
+) -> dict:
     manifest = {
-        "event": event.id,
+        "event": cfg.event.id,
+        "status": status,
+        "key": key,
         "finished_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "config": OmegaConf.to_container(cfg, resolve=True),
         "inputs": [{"path": a.path, "sha256": a.sha256, "outlet": a.outlet} for a in articles],
         "stages": stages,
         "seconds_total": round(sum(s["seconds"] for s in stages.values()), 3),
         "peak_memory_mib": peak_memory_mib(),
-        "scores": summary.scores,
-        "dropped_blocks": [{"article": d.article_id, "reason": d.reason, "text": d.text} for d in summary.dropped],
+        "scores": summary.scores if summary else None,
+        "dropped_blocks": (
+            [{"article": d.article_id, "reason": d.reason, "text": d.text} for d in summary.dropped] if summary else []
+        ),
         "outputs": outputs,
     }
     manifest_path = run_dir / "manifest.json"

@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import os
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -48,9 +50,18 @@ def brief_sentences(doc) -> list[dict]:
 
 def test_brief_files_are_published_in_the_event_folder(run):
     folder = run["folder"]
-    assert sorted(p.name for p in folder.iterdir()) == ["brief.json", "brief.md"]
+    assert sorted(p.name for p in folder.iterdir()) == ["brief.json", "brief.md", "current", "versions"]
     assert run["manifest"]["outputs"]["markdown"] == str(folder / "brief.md")
     assert run["manifest"]["outputs"]["json"] == str(folder / "brief.json")
+    # Readers' paths are links through `current` into the one dated version.
+    (version,) = (folder / "versions").iterdir()
+    assert run["manifest"]["outputs"]["version"] == str(version)
+    assert os.readlink(folder / "current") == f"versions/{version.name}"
+    for name in ("brief.md", "brief.json"):
+        assert os.readlink(folder / name) == f"current/{name}"
+        assert (folder / name).resolve() == (version / name).resolve()
+        assert (version / name).is_file() and not (version / name).is_symlink()
+    assert sorted(p.name for p in version.iterdir()) == ["brief.json", "brief.md"]
     assert run["doc"]["event"]["id"] == "lee_beijing"
     assert run["md"].startswith("# South Korean President Lee Jae Myung's state visit")
 
@@ -120,7 +131,8 @@ def test_manifest(run):
         assert isinstance(stage["counts"], dict) and stage["counts"], name
     assert manifest["seconds_total"] >= sum(manifest["stages"][n]["seconds"] for n in STAGES) - 0.01
     assert manifest["stages"]["read"]["counts"]["articles"] == 5
-    assert manifest["stages"]["publish"]["counts"]["files"] == 2
+    assert manifest["stages"]["publish"]["counts"]["version"] == Path(run["manifest"]["outputs"]["version"]).name
+    assert list(manifest["stages"])[:3] == ["read", "encoder", "model"]  # no model is loaded before the key is known
     assert manifest["stages"]["write"]["counts"]["words"] == run["doc"]["words"]
     assert manifest["config"]["event"]["id"] == "lee_beijing"
     assert manifest["peak_memory_mib"] > 0
@@ -188,12 +200,18 @@ def test_nothing_left_after_cleaning_is_an_input_error(tmp_path, fast_pipeline):
     inputs = tmp_path / "articles"
     inputs.mkdir()
     (inputs / "junk.txt").write_text("Left Menu\nSubscribe to our Newsletter\n© Copyright 2026\nTRENDING\n", encoding="utf-8")
+    (inputs / "teaser.txt").write_text("Weather\nRain expected in Paris on Friday.\n", encoding="utf-8")
     cfg = compose_config("+event=lee_beijing", f"paths.shared_dir={tmp_path}", f"event.inputs={inputs}")
 
     with pytest.raises(InputError) as caught:
         fast_pipeline(cfg, run_dir=tmp_path / "run")
     assert caught.value.exit_code == 3
-    assert "nothing left" in str(caught.value)
+    message = str(caught.value)
+    prefix = "nothing left of the 2 articles of lee_beijing after cleaning (blocks dropped: "
+    assert message.startswith(prefix) and message.endswith(")"), message
+    # Every reason that dropped a block, with its count, most frequent first.
+    assert message[len(prefix) : -1].split(", ")[0] == "boilerplate 3"
+    assert set(message[len(prefix) : -1].split(", ")) == {"boilerplate 3", "related_list 1", "fragment 1", "off_topic 1"}
     assert not (tmp_path / "lee_beijing").exists()
 
 
@@ -229,3 +247,127 @@ def test_the_two_disagreements_of_lee_beijing_are_flagged_and_nothing_else(run):
         assert s["outlets_backing"] == f"{len(s['outlets'])} of 5"
         states_a_disputed_value = any(v in s["text"] for v in ("January 5", "January 6", "15 agreements", "14 memorandums"))
         assert s["disputed"] == states_a_disputed_value, s["text"]
+
+
+def current_version(folder: Path) -> str:
+    return os.readlink(folder / "current")
+
+
+def test_manifest_key_is_the_published_brief_key(run):
+    manifest = json.loads((run["run_dir"] / "manifest.json").read_text(encoding="utf-8"))
+
+    assert run["manifest"]["status"] == manifest["status"] == "published"
+    assert re.fullmatch(r"[0-9a-f]{64}", run["manifest"]["key"])
+    assert manifest["key"] == run["manifest"]["key"] == run["doc"]["key"]
+
+
+def test_rerun_with_nothing_changed_is_skipped_without_loading_models(run, tmp_path, monkeypatch):
+    def no_models(*args, **kwargs):
+        raise AssertionError("a skipped run must not load any model")
+
+    monkeypatch.setattr("summarize.pipeline.load_models", no_models)
+    folder = run["folder"]
+    before = current_version(folder), sorted(p.name for p in (folder / "versions").iterdir())
+
+    manifest = run_pipeline(run["cfg"], run_dir=tmp_path)
+
+    assert manifest["status"] == "skipped"
+    assert manifest["key"] == run["manifest"]["key"] == run["doc"]["key"]
+    assert list(manifest["stages"]) == ["read"]
+    assert manifest["scores"] is None and manifest["dropped_blocks"] == []
+    assert manifest["outputs"]["markdown"] == str(folder / "brief.md")
+    written = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
+    assert written["status"] == "skipped" and written["key"] == manifest["key"]
+    assert (current_version(folder), sorted(p.name for p in (folder / "versions").iterdir())) == before
+
+
+@pytest.fixture
+def published(tmp_path, fast_pipeline):
+    """A copy of lee_beijing's articles in tmp, published once into tmp/shared."""
+    inputs = tmp_path / "articles"
+    shutil.copytree(PROJECT_ROOT / "data" / "lee_beijing", inputs)
+    overrides = ["+event=lee_beijing", f"paths.shared_dir={tmp_path}/shared", f"event.inputs={inputs}"]
+    first = fast_pipeline(compose_config(*overrides), run_dir=tmp_path / "run1")
+    assert first["status"] == "published"
+    return {"overrides": overrides, "inputs": inputs, "first": first, "folder": tmp_path / "shared" / "lee_beijing"}
+
+
+@pytest.mark.parametrize("change", ["input-file", "config-value", "force"])
+def test_a_change_or_force_publishes_a_new_version(published, tmp_path, fast_pipeline, change):
+    folder, first = published["folder"], published["first"]
+    first_version = current_version(folder)
+    # Nothing changed yet: skipped.
+    assert fast_pipeline(compose_config(*published["overrides"]), run_dir=tmp_path / "same")["status"] == "skipped"
+    assert current_version(folder) == first_version
+
+    overrides = list(published["overrides"])
+    if change == "input-file":
+        with open(published["inputs"] / "001_0937b39be52192f5.txt", "a", encoding="utf-8") as handle:
+            handle.write("\nA correction was added to this article on Tuesday.\n")
+    elif change == "config-value":
+        overrides.append("write.budget_words=150")
+    else:
+        overrides.append("force=true")
+    second = fast_pipeline(compose_config(*overrides), run_dir=tmp_path / "run2")
+
+    assert second["status"] == "published"
+    assert (second["key"] == first["key"]) == (change == "force")
+    assert current_version(folder) != first_version
+    assert current_version(folder) == f"versions/{Path(second['outputs']['version']).name}"
+    assert len(list((folder / "versions").iterdir())) == 2
+    doc = json.loads((folder / "brief.json").read_text(encoding="utf-8"))
+    assert doc["key"] == second["key"]
+    if change == "config-value":
+        assert doc["words"] < first["scores"]["words"]  # the new brief follows the new budget
+    # And a rerun of the changed run is skipped in turn.
+    again_overrides = [o for o in overrides if o != "force=true"]
+    assert fast_pipeline(compose_config(*again_overrides), run_dir=tmp_path / "again")["status"] == "skipped"
+
+
+EVIL_SENTENCE = (
+    "President Lee Jae Myung met President Xi Jinping in Beijing <script>alert(1)</script> "
+    "and [click](javascript:alert(1)) for talks on trade."
+)
+EVIL_ARTICLES = {
+    "a.txt": [
+        "Lee meets Xi in Beijing for summit talks",
+        "South Korean President Lee Jae Myung met Chinese President Xi Jinping at the Great Hall of the People in Beijing on Monday.",
+        EVIL_SENTENCE,
+        "The two leaders signed agreements on trade, technology and the environment, officials in Seoul said.",
+    ],
+    "b.txt": [
+        "Korean leader <img src=x onerror=alert(2)> visits China",
+        EVIL_SENTENCE,
+        "Lee Jae Myung is the first South Korean leader to visit China in six years, the presidential office in Seoul said.",
+        "Xi Jinping called for peace and stability on the Korean Peninsula during the talks with Lee.",
+    ],
+}
+
+
+def test_markup_in_articles_never_becomes_live_in_the_published_brief(tmp_path, fast_pipeline):
+    from markdown_it import MarkdownIt
+
+    inputs = tmp_path / "articles"
+    inputs.mkdir()
+    for name, lines in EVIL_ARTICLES.items():
+        (inputs / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    cfg = compose_config(
+        "+event=lee_beijing", f"paths.shared_dir={tmp_path}/shared", f"event.inputs={inputs}", "~event.outlets"
+    )
+
+    fast_pipeline(cfg, run_dir=tmp_path / "run")
+
+    folder = tmp_path / "shared" / "lee_beijing"
+    doc = json.loads((folder / "brief.json").read_text(encoding="utf-8"))
+    assert EVIL_SENTENCE in {s["text"] for s in brief_sentences(doc)}  # the test really publishes the injection
+    md = (folder / "brief.md").read_text(encoding="utf-8")
+    assert "\\<script\\>alert(1)\\</script\\>" in md
+    assert "\\[click\\](javascript:alert(1))" in md
+    assert "\\<img src=x onerror=alert(2)\\>" in md  # from an article's title, in the sources list
+    assert re.search(r"(?<!\\)<(/?script|img)", md) is None
+    assert re.search(r"(?<!\\)\[click(?<!\\)\]\(", md) is None
+    html = MarkdownIt("commonmark").render(md)
+    for live in ("<script", "<img", "href="):
+        assert live not in html, live
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "[click](javascript:alert(1))" in html

@@ -74,7 +74,9 @@ def brief_sentences(doc) -> list[dict]:
 
 
 def test_a_brief_is_published(run):
-    assert sorted(p.name for p in run["folder"].iterdir()) == ["brief.json", "brief.md"]
+    assert sorted(p.name for p in run["folder"].iterdir()) == ["brief.json", "brief.md", "current", "versions"]
+    assert run["manifest"]["status"] == "published"
+    assert run["doc"]["key"] == run["manifest"]["key"]
     assert run["manifest"]["outputs"]["markdown"] == str(run["folder"] / "brief.md")
     assert run["md"].startswith("# South Korean President Lee Jae Myung")
     assert run["doc"]["words"] > 0 and brief_sentences(run["doc"])
@@ -84,7 +86,8 @@ def test_manifest_records_the_model_and_the_generation(run, tiny_bart_dir):
     manifest = json.loads(Path(run["manifest"]["outputs"]["manifest"]).read_text(encoding="utf-8"))
     stages = manifest["stages"]
 
-    assert list(stages)[:2] == ["encoder", "model"]
+    # Models are loaded only once the run key shows the brief is not already published.
+    assert list(stages)[:3] == ["read", "encoder", "model"]
     assert stages["model"]["counts"] == {"model": "seq2seq"}
     assert manifest["config"]["model"]["path"] == str(tiny_bart_dir)
     assert manifest["config"]["model"]["kind"] == "seq2seq"
@@ -131,6 +134,16 @@ def test_every_brief_sentence_is_a_source_sentence_naming_its_outlets(run):
         assert {src["outlet"] for src in s["sources"]} == set(s["outlets"])
 
 
+def test_rerun_with_the_same_model_files_is_skipped(run, tmp_path, monkeypatch):
+    """Loading the model leaves its folder as it was, so the key (which fingerprints it) is stable."""
+    monkeypatch.setattr("summarize.pipeline.load_models", lambda *a, **k: pytest.fail("a skipped run loads no model"))
+
+    manifest = run_pipeline(run["cfg"], run_dir=tmp_path)
+
+    assert manifest["status"] == "skipped"
+    assert manifest["key"] == run["manifest"]["key"] == run["doc"]["key"]
+
+
 def test_command_line_run_with_the_tiny_model_publishes(tmp_path, tiny_bart_dir):
     result = summarize(tmp_path, *tiny_overrides(tiny_bart_dir))
 
@@ -156,6 +169,6 @@ def test_command_line_run_without_weights_exits_4_in_one_line(tmp_path):
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith("summarize: error: cannot load model")
     assert str(empty) in lines[0] and "model.path" in lines[0]
-    assert not (tmp_path / "shared").exists()
+    assert not (tmp_path / "shared" / "lee_beijing").exists()  # only the event's lock file was made
     log = (tmp_path / "run" / "summarize.log").read_text(encoding="utf-8")
     assert "cannot load model" in log
