@@ -7,6 +7,7 @@ The file itself stays: deleting a lock file lets two runs lock two different fil
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import fcntl
 import logging
@@ -15,7 +16,7 @@ import socket
 import time
 from pathlib import Path
 
-from summarize.errors import BusyError
+from summarize.errors import BusyError, PublishError
 
 log = logging.getLogger(__name__)
 
@@ -25,45 +26,49 @@ class EventLock:
         self.path = Path(path)
         self.timeout_s = timeout_s
         self.poll_s = poll_s
-        self._file = None
+        self._fd: int | None = None
 
     def __enter__(self) -> EventLock:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle = open(self.path, "a+", encoding="utf-8")
+        # Unbuffered descriptor calls: a full disk fails the write that hits it, not a later close.
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:  # a shared folder we cannot write to could not take the brief either
+            raise PublishError(f"cannot take the lock {self.path}: {exc.strerror or exc}") from exc
         deadline = time.monotonic() + self.timeout_s
         while True:
             try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    holder = self._holder(handle)
-                    handle.close()
+                    holder = self._holder(fd)
+                    os.close(fd)
                     raise BusyError(
                         f"another run holds {self.path} ({holder or 'holder unknown'}); "
                         f"gave up after publish.lock_timeout_s={self.timeout_s:g}s"
                     ) from None
                 time.sleep(self.poll_s)
         # A clean exit empties the file, so text left in it names a run that was killed.
-        if previous := self._holder(handle):
+        if previous := self._holder(fd):
             log.warning("took over the lock %s left by a run that did not finish (%s)", self.path, previous)
-        handle.seek(0)
-        handle.truncate()
         started = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-        handle.write(f"pid {os.getpid()} on {socket.gethostname()} since {started}\n")
-        handle.flush()
-        self._file = handle
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"pid {os.getpid()} on {socket.gethostname()} since {started}\n".encode(), 0)
+        except OSError as exc:
+            os.close(fd)
+            raise PublishError(f"cannot write the lock {self.path}: {exc.strerror or exc}") from exc
+        self._fd = fd
         return self
 
     def __exit__(self, *exc_info) -> None:
-        handle, self._file = self._file, None
-        handle.seek(0)
-        handle.truncate()
-        handle.flush()
-        fcntl.flock(handle, fcntl.LOCK_UN)
-        handle.close()
+        fd, self._fd = self._fd, None
+        with contextlib.suppress(OSError):
+            os.ftruncate(fd, 0)
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
 
     @staticmethod
-    def _holder(handle) -> str:
-        handle.seek(0)
-        return handle.read().strip()
+    def _holder(fd: int) -> str:
+        return os.pread(fd, 4096, 0).decode(errors="replace").strip()

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from summarize.errors import BusyError
+from summarize.errors import BusyError, PublishError
 from summarize.lock import EventLock
 
 FORK = multiprocessing.get_context("fork")
@@ -106,3 +106,15 @@ def test_the_pipeline_holds_the_event_lock_from_the_start(tmp_path, holder, comp
         run_pipeline(cfg, tmp_path / "run")
     assert not (shared / "lee_beijing").exists()
     assert not (tmp_path / "run").exists()
+
+
+def test_a_lock_that_cannot_be_made_is_a_publish_error(tmp_path):
+    """A shared folder the job cannot write to could not take the brief either: exit 5 at once."""
+    blocker = tmp_path / "file"
+    blocker.write_text("a file where the locks folder should be")
+
+    with pytest.raises(PublishError) as caught:
+        with EventLock(blocker / "locks" / "ev.lock", timeout_s=0):
+            pytest.fail("locked a file in a folder that cannot exist")
+    assert caught.value.exit_code == 5
+    assert str(caught.value).startswith(f"cannot take the lock {blocker / 'locks' / 'ev.lock'}: ")
