@@ -1,9 +1,11 @@
 """Nightly entry point:  python -m summarize +event=NAME [force=true] [key=value ...]
+                   or:  python -m summarize -m '+event=glob(*)'   (every event, models loaded once)
 
 Exit codes (summarize.errors.ExitCode, listed in the README): 0 published, 1 unexpected error
 (traceback in the run's summarize.log), 2 usage or configuration error (Hydra's own included),
 3 input error, 4 model error, 5 publish error, 6 skipped (nothing changed), 7 busy (another run
-of the event held its lock too long).
+of the event held its lock too long). A multirun exits with the largest code of a failed event,
+else 6 when every event was skipped, else 0.
 """
 
 from __future__ import annotations
@@ -20,15 +22,8 @@ from summarize.config import CONFIG_DIR, available_events, check_event_name, val
 from summarize.errors import ExitCode, SummarizeError, UsageError
 
 log = logging.getLogger("summarize")
-# Hydra answers its own errors (an unknown key, a bad override) with exit 1, as it does a crash of
-# the job; only errors raised before the job starts are Hydra's, and those are usage errors.
-job_started = False
-
-
-def fail(error: SummarizeError) -> None:
-    log.error("%s", error)
-    print(f"summarize: error: {error}", file=sys.stderr)
-    sys.exit(error.exit_code)
+# (event, exit code) of each job this process ran: one for a run, one per event for a multirun.
+outcomes: list[tuple[str, int]] = []
 
 
 def check_event_overrides(args: list[str]) -> None:
@@ -43,31 +38,44 @@ def check_event_overrides(args: list[str]) -> None:
             check_event_name(name.strip().strip("'\""))
 
 
-@hydra.main(version_base="1.3", config_path=str(CONFIG_DIR), config_name="config")
-def main(cfg: DictConfig) -> None:
-    global job_started
-    job_started = True
+def summarize_event(cfg: DictConfig) -> int:
     if "event" not in cfg:
-        fail(UsageError(f"no event given: python -m summarize +event=NAME, NAME one of: {', '.join(available_events())}"))
-    try:
-        validate_event(cfg.event)  # again in run_pipeline; here it answers before torch loads
-    except UsageError as error:
-        fail(error)
+        raise UsageError(f"no event given: python -m summarize +event=NAME, NAME one of: {', '.join(available_events())}")
+    validate_event(cfg.event)  # again in run_pipeline; here it answers before torch loads
     from summarize.pipeline import run_pipeline
 
-    try:
-        manifest = run_pipeline(cfg, Path(HydraConfig.get().runtime.output_dir))
-    except SummarizeError as error:
-        fail(error)
-    except Exception:
-        log.exception("unexpected error")
-        raise
+    manifest = run_pipeline(cfg, Path(HydraConfig.get().runtime.output_dir))
     if manifest["status"] == "skipped":
         message = f"skipped {cfg.event.id}: inputs, config and models are those of the published brief (force=true reruns)"
+        log.info("%s", message)
         print(f"summarize: {message}", file=sys.stderr)
-        sys.exit(ExitCode.SKIPPED)
+        return ExitCode.SKIPPED
     log.info("published %s (%d words) in %.1fs", manifest["outputs"]["markdown"], manifest["scores"]["words"], manifest["seconds_total"])
     print(manifest["outputs"]["markdown"])
+    return ExitCode.PUBLISHED
+
+
+@hydra.main(version_base="1.3", config_path=str(CONFIG_DIR), config_name="config")
+def main(cfg: DictConfig) -> None:
+    """One job: records its exit code, so that one event's failure does not end a multirun."""
+    event = cfg.event.id if "event" in cfg else "(none)"
+    try:
+        code = summarize_event(cfg)
+    except SummarizeError as error:
+        log.error("%s", error)
+        print(f"summarize: error: {error}", file=sys.stderr)
+        code = error.exit_code
+    except Exception:
+        log.exception("unexpected error")
+        code = ExitCode.UNEXPECTED
+    outcomes.append((event, int(code)))
+
+
+def exit_code(results: list[tuple[str, int]]) -> int:
+    failed = [code for _, code in results if code not in (ExitCode.PUBLISHED, ExitCode.SKIPPED)]
+    if failed:
+        return max(failed)
+    return ExitCode.SKIPPED if results and all(code == ExitCode.SKIPPED for _, code in results) else ExitCode.PUBLISHED
 
 
 def entry() -> None:
@@ -79,9 +87,13 @@ def entry() -> None:
     try:
         main()
     except SystemExit as exit:
-        if exit.code == ExitCode.UNEXPECTED and not job_started:
+        # Hydra answers its own errors (an unknown key, a bad override) with exit 1 before any job.
+        if exit.code == ExitCode.UNEXPECTED and not outcomes:
             sys.exit(ExitCode.USAGE)
         raise
+    if len(outcomes) > 1 and (failed := [f"{event} (exit {code})" for event, code in outcomes if code not in (0, 6)]):
+        print(f"summarize: {len(failed)} of {len(outcomes)} events failed: {', '.join(failed)}", file=sys.stderr)
+    sys.exit(exit_code(outcomes))
 
 
 if __name__ == "__main__":

@@ -5,7 +5,9 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import json
 import logging
+import os
 import resource
 import time
 from collections import Counter
@@ -78,14 +80,27 @@ class Models:
     writer: Seq2SeqWriter | CausalWriter | None  # None: the extractive writer
 
 
+# A process that summarises many events (a Hydra multirun, a Ray worker) loads each model once;
+# models are told apart by the config that defines them.
+_loaded_models: dict[str, Models] = {}
+
+
 def load_models(cfg: DictConfig, stages: dict) -> Models:
+    identity = json.dumps([params(cfg.embed), params(cfg.model)], sort_keys=True)
+    if identity in _loaded_models:
+        for name in ("encoder", "model"):
+            with stage(name, stages) as counts:
+                counts["reused"] = True
+        return _loaded_models[identity]
     with stage("encoder", stages) as counts:
         encoder = SentenceEncoder(**params(cfg.embed))
         counts["dim"] = encoder.dim
     with stage("model", stages) as counts:
         writer = build_writer(params(cfg.model))
         counts["model"] = cfg.model.name
-    return Models(encoder, writer)
+    log.info("models loaded in process %d", os.getpid())
+    _loaded_models[identity] = Models(encoder, writer)
+    return _loaded_models[identity]
 
 
 def nothing_left_message(articles: Sequence[Article], dropped: Sequence[DroppedBlock], event: DictConfig) -> str:
