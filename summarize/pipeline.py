@@ -200,60 +200,84 @@ def summarize_articles(
     return Summary(cleaned, dropped, brief, scores)
 
 
+@dataclass
+class EventInput:
+    """An event's validated config, its articles and its run key: what the read step hands on."""
+
+    cfg: DictConfig
+    layout: SharedLayout
+    articles: list[Article]
+    reference: str | None
+    key: str
+    stages: dict
+
+
+def read_event(cfg: DictConfig) -> EventInput:
+    cfg = cfg.copy()
+    with open_dict(cfg):
+        cfg.event = OmegaConf.create(OmegaConf.to_container(validate_event(cfg.event)))
+    event, stages = cfg.event, {}
+    with stage("read", stages) as counts:
+        outlets = event.get("outlets")
+        articles = read_articles(event.inputs, params(outlets) if outlets else {}, **params(cfg.read))
+        counts["articles"] = len(articles)
+        counts["blocks"] = sum(len(a.paragraphs) for a in articles)
+        reference = read_reference(event.get("reference"))
+    layout = SharedLayout(Path(cfg.paths.shared_dir), event.id)
+    return EventInput(cfg, layout, articles, reference, run_key(params(cfg), articles, reference), stages)
+
+
+def event_lock(cfg: DictConfig) -> EventLock:
+    return EventLock(SharedLayout(Path(cfg.paths.shared_dir), cfg.event.id).lock, cfg.publish.lock_timeout_s)
+
+
+def already_published(event: EventInput) -> bool:
+    return not event.cfg.get("force") and published_key(event.layout, event.cfg.publish.json_name) == event.key
+
+
+def publish_event(event: EventInput, summary: Summary | None, run_dir: Path) -> dict:
+    """Publish the brief unless its key is the published one's (then it is skipped); writes the
+    manifest. The caller holds the event's lock."""
+    cfg, layout = event.cfg, event.layout
+    if already_published(event):
+        log.info("skipped: inputs, config and models are those of the published brief (force=true reruns)")
+        outputs = {kind: str(layout.folder / cfg.publish[f"{kind}_name"]) for kind in ("json", "markdown")}
+        return write_manifest(run_dir, event, "skipped", outputs)
+    publish_params = {k: v for k, v in params(cfg.publish).items() if k != "lock_timeout_s"}
+    with stage("publish", event.stages) as counts:
+        outputs = publish_brief(
+            summary.brief, summary.cleaned, summary.scores, layout.shared_dir, key=event.key, **publish_params
+        )
+        counts["version"] = Path(outputs["version"]).name
+    return write_manifest(run_dir, event, "published", outputs, summary)
+
+
 def run_pipeline(cfg: DictConfig, run_dir: Path, models: Models | None = None) -> dict:
     """Run every stage for `cfg.event`, publish the brief, and write manifest.json into `run_dir`.
 
     The whole run holds the event's lock, so a second run of the event waits and then finds the
-    first one's brief; it is skipped when its key (inputs, config, models) is the published one's.
+    first one's brief; it is skipped when its key (inputs, config, models) is the published one's,
+    before any model is loaded.
     """
-    cfg = cfg.copy()
-    with open_dict(cfg):
-        cfg.event = OmegaConf.create(OmegaConf.to_container(validate_event(cfg.event)))
-    event = cfg.event
-    layout = SharedLayout(Path(cfg.paths.shared_dir), event.id)
-    publish_params = params(cfg.publish)
-    lock_timeout_s = publish_params.pop("lock_timeout_s")
-    stages: dict = {}
-    with EventLock(layout.lock, lock_timeout_s):
-        with stage("read", stages) as counts:
-            outlets = event.get("outlets")
-            articles = read_articles(event.inputs, params(outlets) if outlets else {}, **params(cfg.read))
-            counts["articles"] = len(articles)
-            counts["blocks"] = sum(len(a.paragraphs) for a in articles)
-            reference = read_reference(event.get("reference"))
-        key = run_key(params(cfg), articles, reference)
-        outputs = {kind: str(layout.folder / cfg.publish[f"{kind}_name"]) for kind in ("json", "markdown")}
-        if not cfg.get("force") and published_key(layout, cfg.publish.json_name) == key:
-            log.info("skipped: inputs, config and models are those of the published brief (force=true reruns)")
-            return write_manifest(run_dir, cfg, "skipped", key, articles, stages, outputs)
-
-        models = models or load_models(cfg, stages)
-        summary = summarize_articles(articles, cfg, models, stages, reference)
-        with stage("publish", stages) as counts:
-            outputs = publish_brief(
-                summary.brief, summary.cleaned, summary.scores, layout.shared_dir, key=key, **publish_params
-            )
-            counts["version"] = Path(outputs["version"]).name
-    return write_manifest(run_dir, cfg, "published", key, articles, stages, outputs, summary)
+    validate_event(cfg.event)
+    with event_lock(cfg):
+        event = read_event(cfg)
+        if already_published(event):
+            return publish_event(event, None, run_dir)
+        models = models or load_models(cfg, event.stages)
+        summary = summarize_articles(event.articles, event.cfg, models, event.stages, event.reference)
+        return publish_event(event, summary, run_dir)
 
 
-def write_manifest(
-    run_dir: Path,
-    cfg: DictConfig,
-    status: str,
-    key: str,
-    articles: Sequence[Article],
-    stages: dict,
-    outputs: dict,
-    summary: Summary | None = None,
-) -> dict:
+def write_manifest(run_dir: Path, event: EventInput, status: str, outputs: dict, summary: Summary | None = None) -> dict:
+    stages = event.stages
     manifest = {
-        "event": cfg.event.id,
+        "event": event.cfg.event.id,
         "status": status,
-        "key": key,
+        "key": event.key,
         "finished_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "config": OmegaConf.to_container(cfg, resolve=True),
-        "inputs": [{"path": a.path, "sha256": a.sha256, "outlet": a.outlet} for a in articles],
+        "config": OmegaConf.to_container(event.cfg, resolve=True),
+        "inputs": [{"path": a.path, "sha256": a.sha256, "outlet": a.outlet} for a in event.articles],
         "stages": stages,
         "seconds_total": round(sum(s["seconds"] for s in stages.values()), 3),
         "peak_memory_mib": peak_memory_mib(),
