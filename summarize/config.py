@@ -26,6 +26,16 @@ OmegaConf.register_new_resolver("project_root", lambda: str(PROJECT_ROOT), repla
 OmegaConf.register_new_resolver("pid", lambda: str(os.getpid()), use_cache=True, replace=True)
 
 
+def compose(*overrides: str, return_hydra_config: bool = False) -> DictConfig:
+    """The config `python -m summarize OVERRIDES...` would see, composed outside a Hydra app
+    (tests, benchmarks building their own batches)."""
+    from hydra import compose as hydra_compose
+    from hydra import initialize_config_dir
+
+    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
+        return hydra_compose("config", overrides=list(overrides), return_hydra_config=return_hydra_config)
+
+
 def available_events() -> list[str]:
     return sorted(p.stem for p in (CONFIG_DIR / "event").glob("*.yaml"))
 

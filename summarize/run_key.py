@@ -2,8 +2,8 @@
 
 A rerun whose key equals the published brief's would publish the same brief again, so the job
 skips it (exit 6) unless `force=true`. Code changes are seen only through package versions.
-`paths` (where the checkout, the data and the shared folder are) is left out: moving a folder
-does not change a brief, and the input files are identified by their hashes.
+`paths` (where the checkout, the data and the shared folder are) and `executor` (where the work
+ran) are left out: neither changes a brief, and the input files are identified by their hashes.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def run_key(config: dict, articles: Sequence[Article], reference: str | None) ->
     identity = {
         "inputs": sorted((Path(a.path).name, a.sha256) for a in articles),
         "reference": hashlib.sha256(reference.encode()).hexdigest() if reference is not None else None,
-        "config": {k: v for k, v in config.items() if k not in ("force", "paths")},
+        "config": {k: v for k, v in config.items() if k not in ("force", "paths", "executor")},
         "software": {name: installed_version(name) for name in SOFTWARE},
         "model_files": {
             "model": folder_fingerprint(config.get("model", {}).get("path")),

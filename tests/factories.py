@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from hydra import compose, initialize_config_dir
 from omegaconf import DictConfig
 
 # Imported before any composition: it registers the `project_root` and `pid` resolvers.
@@ -14,8 +13,7 @@ from summarize.types import Article, Brief, BriefSection, BriefSentence, Sentenc
 
 def compose_config(*overrides: str, return_hydra_config: bool = False) -> DictConfig:
     """The project's config as `python -m summarize OVERRIDES...` would see it."""
-    with initialize_config_dir(config_dir=str(summarize.config.CONFIG_DIR), version_base="1.3"):
-        return compose("config", overrides=list(overrides), return_hydra_config=return_hydra_config)
+    return summarize.config.compose(*overrides, return_hydra_config=return_hydra_config)
 
 
 def article(

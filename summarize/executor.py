@@ -1,0 +1,171 @@
+"""Many events in one batch: one after another in this process, or on Ray Data across workers.
+
+On Ray each event is one row. Reading (and the run key) is a task; every stage that needs the
+sentence encoder or the writer runs in a pool of actors, each of which loads the models once;
+publishing is a task again, under the event's lock, through the same code as a local run.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from omegaconf import DictConfig
+
+from summarize.errors import BusyError, ExitCode, SummarizeError, UsageError
+from summarize.pipeline import (
+    already_published,
+    event_lock,
+    load_models,
+    publish_event,
+    read_event,
+    run_pipeline,
+    summarize_articles,
+)
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class EventOutcome:
+    event: str
+    exit_code: int
+    message: str
+    manifest: str | None
+    # The process that ran the model stages: shows which worker summarised the event.
+    model_pid: int | None = None
+
+
+def run_locally(cfgs: Sequence[DictConfig], run_root: Path) -> list[EventOutcome]:
+    """Each event in turn in this process; the models are loaded once (pipeline.load_models)."""
+    outcomes = []
+    for cfg in cfgs:
+        try:
+            manifest = run_pipeline(cfg, run_root / cfg.event.id)
+            code = ExitCode.SKIPPED if manifest["status"] == "skipped" else ExitCode.PUBLISHED
+            outcomes.append(EventOutcome(cfg.event.id, code, manifest["status"], manifest["outputs"]["manifest"], os.getpid()))
+        except SummarizeError as error:
+            outcomes.append(EventOutcome(cfg.event.id, error.exit_code, str(error), None))
+        except Exception as error:  # one event's bug must not cost the others their brief
+            log.exception("unexpected error in event %s", cfg.event.id)
+            outcomes.append(EventOutcome(cfg.event.id, ExitCode.UNEXPECTED, repr(error), None))
+    return outcomes
+
+
+# Rows carry the same keys at every step (Arrow merges rows of a block into one schema); the
+# records of a step travel pickled in `payload`.
+def _row(event: str, run_dir: str, status: str, payload: bytes = b"", code: int = 0, message: str = "", model_pid: int = -1) -> dict:
+    return {"event": event, "run_dir": run_dir, "status": status, "payload": payload, "code": code, "message": message, "model_pid": model_pid}
+
+
+def _failed(row: dict, error: Exception) -> dict:
+    if isinstance(error, SummarizeError):
+        return _row(row["event"], row["run_dir"], "failed", code=error.exit_code, message=str(error), model_pid=row["model_pid"])
+    log.exception("unexpected error in event %s", row["event"])
+    return _row(row["event"], row["run_dir"], "failed", code=ExitCode.UNEXPECTED, message=repr(error), model_pid=row["model_pid"])
+
+
+def read_step(row: dict) -> dict:
+    try:
+        event = read_event(pickle.loads(row["payload"]))
+        status = "unchanged" if already_published(event) else "read"
+        return _row(row["event"], row["run_dir"], status, pickle.dumps((event, None)))
+    except Exception as error:
+        return _failed(row, error)
+
+
+class ModelStep:
+    """A Ray actor: loads the models once, then runs clean .. score for each event it is given."""
+
+    def __init__(self, cfg_payload: bytes, threads: int):
+        import torch
+
+        torch.set_num_threads(threads)  # the workers share the machine's cores
+        load_models(pickle.loads(cfg_payload), {})
+
+    def __call__(self, batch: dict) -> dict:
+        rows = [self.summarize({key: batch[key][i] for key in batch}) for i in range(len(batch["event"]))]
+        return {key: [row[key] for row in rows] for key in batch}
+
+    def summarize(self, row: dict) -> dict:
+        if row["status"] != "read":
+            return row
+        try:
+            event, _ = pickle.loads(row["payload"])
+            models = load_models(event.cfg, event.stages)  # loaded in __init__: recorded as reused
+            summary = summarize_articles(event.articles, event.cfg, models, event.stages, event.reference)
+            return _row(row["event"], row["run_dir"], "summarized", pickle.dumps((event, summary)), model_pid=os.getpid())
+        except Exception as error:
+            return _failed(row | {"model_pid": os.getpid()}, error)
+
+
+def publish_step(row: dict) -> dict:
+    if row["status"] == "failed":
+        return row
+    try:
+        event, summary = pickle.loads(row["payload"])
+        with event_lock(event.cfg):
+            if summary is None and not already_published(event):
+                raise BusyError(f"the published brief of {row['event']} changed while this run read its inputs; run it again")
+            manifest = publish_event(event, summary, Path(row["run_dir"]))
+        code = ExitCode.SKIPPED if manifest["status"] == "skipped" else ExitCode.PUBLISHED
+        return _row(row["event"], row["run_dir"], manifest["status"], code=code, message=manifest["outputs"]["manifest"], model_pid=row["model_pid"])
+    except Exception as error:
+        return _failed(row, error)
+
+
+def run_on_ray(
+    cfgs: Sequence[DictConfig],
+    run_root: Path,
+    *,
+    address: str | None = None,
+    num_cpus: int | None = None,
+    workers: int = 2,
+    actor_cpus: float = 0.5,
+    task_cpus: float = 1.0,
+    threads_per_worker: int | None = None,
+) -> list[EventOutcome]:
+    """The batch on Ray Data: joins the cluster at `address`, or starts a local Ray."""
+    try:
+        import ray
+        from ray.data import ActorPoolStrategy
+    except ImportError:
+        raise UsageError("executor=ray needs Ray: pip install -e '.[ray]' (or pip install 'ray[data]')") from None
+    if not cfgs:
+        return []
+    # The actors and one task must fit the CPUs Ray counts, or the read tasks wait forever; and
+    # tasks and actors with the same CPU request would be fused into the actors.
+    threads = threads_per_worker or max(1, (os.cpu_count() or 1) // workers)
+    started = not ray.is_initialized()
+    if started:
+        ray.init(address=address, num_cpus=None if address else num_cpus, include_dashboard=False, log_to_driver=True)
+    try:
+        ray.data.DataContext.get_current().enable_progress_bars = False
+        rows = [_row(cfg.event.id, str(run_root / cfg.event.id), "new", pickle.dumps(cfg)) for cfg in cfgs]
+        dataset = (
+            ray.data.from_items(rows)
+            .map(read_step, num_cpus=task_cpus)
+            .map_batches(
+                ModelStep,
+                compute=ActorPoolStrategy(size=workers),
+                batch_size=1,
+                num_cpus=actor_cpus,
+                fn_constructor_kwargs={"cfg_payload": pickle.dumps(cfgs[0]), "threads": threads},
+            )
+            .map(publish_step, num_cpus=task_cpus)
+        )
+        results = {row["event"]: row for row in dataset.take_all()}
+    finally:
+        if started:
+            ray.shutdown()
+    outcomes = []
+    for cfg in cfgs:
+        row = results[cfg.event.id]
+        manifest = row["message"] if row["status"] in ("published", "skipped") else None
+        message = row["status"] if manifest else row["message"]
+        outcomes.append(EventOutcome(row["event"], int(row["code"]), message, manifest, int(row["model_pid"]) if row["model_pid"] > 0 else None))
+    return outcomes

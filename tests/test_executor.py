@@ -1,0 +1,110 @@
+"""A batch of events: in this process, and on a local Ray (executor=ray), with the same briefs."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from summarize.config import PROJECT_ROOT
+from summarize.errors import UsageError
+from summarize.executor import run_locally, run_on_ray
+
+SEEDS = PROJECT_ROOT / "data" / "lee_beijing"
+
+
+@pytest.fixture(scope="module")
+def events(tmp_path_factory):
+    """Three small events cut from the lee_beijing articles, and one whose folder is missing."""
+    tmp = tmp_path_factory.mktemp("events")
+    seeds = sorted(SEEDS.iterdir())
+    folders = {"ev_all": seeds, "ev_first": seeds[:3], "ev_last": seeds[2:]}
+    for name, files in folders.items():
+        (tmp / name).mkdir()
+        for seed in files:
+            shutil.copy(seed, tmp / name / seed.name)
+    inputs = {name: tmp / name for name in folders} | {"ev_missing": tmp / "missing"}
+    return tmp, inputs
+
+
+def configs(compose_config, inputs: dict, shared: Path) -> list:
+    return [
+        compose_config("+event=lee_beijing", f"event.id={name}", f"event.inputs={folder}", f"paths.shared_dir={shared}")
+        for name, folder in inputs.items()
+    ]
+
+
+@pytest.fixture(scope="module")
+def both(events):
+    from factories import compose_config
+
+    tmp, inputs = events
+    local = run_locally(configs(compose_config, inputs, tmp / "local"), tmp / "runs_local")
+    on_ray = run_on_ray(configs(compose_config, inputs, tmp / "ray"), tmp / "runs_ray", num_cpus=2, workers=2)
+    return tmp, local, on_ray
+
+
+def brief_files(shared: Path, event: str) -> tuple[str, dict]:
+    """brief.md and brief.json without the moment they were generated."""
+    md = (shared / event / "brief.md").read_text(encoding="utf-8").splitlines()
+    doc = json.loads((shared / event / "brief.json").read_text(encoding="utf-8"))
+    doc.pop("generated_at")
+    return "\n".join(line for line in md if "generated" not in line), doc
+
+
+def test_the_ray_executor_publishes_the_same_briefs_as_the_local_one(both):
+    tmp, local, on_ray = both
+    assert [(o.event, o.exit_code) for o in local] == [("ev_all", 0), ("ev_first", 0), ("ev_last", 0), ("ev_missing", 3)]
+    assert [(o.event, o.exit_code) for o in on_ray] == [(o.event, o.exit_code) for o in local]
+    for event in ("ev_all", "ev_first", "ev_last"):
+        assert brief_files(tmp / "ray", event) == brief_files(tmp / "local", event)
+    # Three different events, so three different briefs.
+    assert len({brief_files(tmp / "ray", e)[0] for e in ("ev_all", "ev_first", "ev_last")}) == 3
+
+
+def test_a_failed_event_is_reported_the_same_way_and_publishes_nothing(both):
+    tmp, local, on_ray = both
+    assert on_ray[-1].message == local[-1].message == f"event.inputs: no folder {tmp / 'missing'}"
+    assert not (tmp / "ray" / "ev_missing").exists()
+
+
+def test_each_ray_worker_loads_the_models_once(both):
+    tmp, _, on_ray = both
+    workers = {o.model_pid for o in on_ray if o.exit_code == 0}
+    assert 1 <= len(workers) <= 2 and os.getpid() not in workers
+    for outcome in on_ray[:3]:
+        stages = json.loads(Path(outcome.manifest).read_text())["stages"]
+        # Loaded when the worker started, so every event found them loaded already.
+        assert stages["encoder"]["counts"] == {"reused": True} and stages["model"]["counts"] == {"reused": True}
+        assert Path(outcome.manifest).parent == tmp / "runs_ray" / outcome.event
+
+
+def test_a_second_ray_batch_with_nothing_changed_is_skipped(both, events):
+    from factories import compose_config
+
+    tmp, inputs = events
+    again = run_on_ray(configs(compose_config, inputs, tmp / "ray"), tmp / "runs_ray_again", num_cpus=2, workers=1)
+    assert [o.exit_code for o in again] == [6, 6, 6, 3]
+
+
+def test_without_ray_the_executor_says_how_to_install_it(monkeypatch, compose_cfg):
+    monkeypatch.setitem(sys.modules, "ray", None)
+    with pytest.raises(UsageError, match=r"executor=ray needs Ray: pip install -e '\.\[ray\]'"):
+        run_on_ray([compose_cfg("+event=lee_beijing")], Path("/nowhere"))
+
+
+def test_command_line_batch_on_ray(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SUMMARIZE_", "HYDRA_"))}
+    env |= {"SUMMARIZE_SHARED_DIR": str(tmp_path / "shared"), "SUMMARIZE_RUNS_DIR": str(tmp_path / "runs")}
+    result = subprocess.run(
+        [sys.executable, "-m", "summarize", "executor=ray", "executor.events=[lee_beijing]", "executor.num_cpus=2", "executor.workers=1"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "summarize: lee_beijing: published" in result.stderr
+    assert (tmp_path / "shared" / "lee_beijing" / "brief.md").read_text(encoding="utf-8").startswith("# South Korean")
