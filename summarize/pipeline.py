@@ -91,15 +91,18 @@ def load_models(cfg: DictConfig, stages: dict) -> Models:
         for name in ("encoder", "model"):
             with stage(name, stages) as counts:
                 counts["reused"] = True
-        return _loaded_models[identity]
-    with stage("encoder", stages) as counts:
-        encoder = SentenceEncoder(**params(cfg.embed))
-        counts["dim"] = encoder.dim
-    with stage("model", stages) as counts:
-        writer = build_writer(params(cfg.model))
-        counts["model"] = cfg.model.name
-    log.info("models loaded in process %d", os.getpid())
-    _loaded_models[identity] = Models(encoder, writer)
+    else:
+        with stage("encoder", stages) as counts:
+            encoder = SentenceEncoder(**params(cfg.embed))
+            counts["dim"] = encoder.dim
+        with stage("model", stages) as counts:
+            writer = build_writer(params(cfg.model))
+            counts["model"] = cfg.model.name
+        _loaded_models[identity] = Models(encoder, writer)
+        log.info("models loaded in process %d", os.getpid())
+    # Which process summarised the event, and how many times it has loaded models: the evidence
+    # that a multirun or a Ray worker loads them once.
+    stages["model"]["counts"].update(pid=os.getpid(), loads_in_process=len(_loaded_models))
     return _loaded_models[identity]
 
 

@@ -80,7 +80,8 @@ def test_each_ray_worker_loads_the_models_once(both):
     for outcome in on_ray[:3]:
         stages = json.loads(Path(outcome.manifest).read_text())["stages"]
         # Loaded when the worker started, so every event found them loaded already.
-        assert stages["encoder"]["counts"] == {"reused": True} and stages["model"]["counts"] == {"reused": True}
+        assert stages["encoder"]["counts"] == {"reused": True}
+        assert stages["model"]["counts"] == {"reused": True, "pid": outcome.model_pid, "loads_in_process": 1}
         assert Path(outcome.manifest).parent == tmp / "runs_ray" / outcome.event
 
 

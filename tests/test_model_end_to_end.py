@@ -88,7 +88,8 @@ def test_manifest_records_the_model_and_the_generation(run, tiny_bart_dir):
 
     # Models are loaded only once the run key shows the brief is not already published.
     assert list(stages)[:3] == ["read", "encoder", "model"]
-    assert stages["model"]["counts"] == {"model": "seq2seq"}
+    assert stages["model"]["counts"]["model"] == "seq2seq"
+    assert stages["model"]["counts"]["pid"] == os.getpid()
     assert manifest["config"]["model"]["path"] == str(tiny_bart_dir)
     assert manifest["config"]["model"]["kind"] == "seq2seq"
     generate = stages["generate"]["counts"]
