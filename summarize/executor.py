@@ -16,7 +16,7 @@ from pathlib import Path
 
 from omegaconf import DictConfig
 
-from summarize.errors import BusyError, ExitCode, SummarizeError, UsageError
+from summarize.errors import ExitCode, SummarizeError, UsageError
 from summarize.pipeline import (
     already_published,
     event_lock,
@@ -109,8 +109,6 @@ def publish_step(row: dict) -> dict:
     try:
         event, summary = pickle.loads(row["payload"])
         with event_lock(event.cfg):
-            if summary is None and not already_published(event):
-                raise BusyError(f"the published brief of {row['event']} changed while this run read its inputs; run it again")
             manifest = publish_event(event, summary, Path(row["run_dir"]))
         code = ExitCode.SKIPPED if manifest["status"] == "skipped" else ExitCode.PUBLISHED
         return _row(row["event"], row["run_dir"], manifest["status"], code=code, message=manifest["outputs"]["manifest"], model_pid=row["model_pid"])

@@ -23,7 +23,7 @@ from summarize.cluster import cluster_subtopics
 from summarize.dedup import dedup_sentences
 from summarize.embed import SentenceEncoder
 from summarize.config import validate_event
-from summarize.errors import InputError
+from summarize.errors import BusyError, InputError
 from summarize.guard import FaithfulnessGuard
 from summarize.model import CausalWriter, Seq2SeqWriter, build_writer
 from summarize.lock import EventLock
@@ -246,6 +246,8 @@ def publish_event(event: EventInput, summary: Summary | None, run_dir: Path) -> 
         log.info("skipped: inputs, config and models are those of the published brief (force=true reruns)")
         outputs = {kind: str(layout.folder / cfg.publish[f"{kind}_name"]) for kind in ("json", "markdown")}
         return write_manifest(run_dir, event, "skipped", outputs)
+    if summary is None:  # found unchanged without the lock (Ray's read step), changed since
+        raise BusyError(f"the published brief of {cfg.event.id} changed while this run read its inputs; run it again")
     publish_params = {k: v for k, v in params(cfg.publish).items() if k != "lock_timeout_s"}
     with stage("publish", event.stages) as counts:
         outputs = publish_brief(

@@ -371,3 +371,15 @@ def test_markup_in_articles_never_becomes_live_in_the_published_brief(tmp_path, 
         assert live not in html, live
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "[click](javascript:alert(1))" in html
+
+
+def test_publishing_without_a_summary_is_refused_when_the_published_brief_changed(tmp_path, compose_cfg):
+    """Ray's read step found the event unchanged without the lock; by the time its publish step
+    holds the lock another run has published something else, so there is nothing right to publish."""
+    from summarize.errors import BusyError
+    from summarize.pipeline import publish_event, read_event
+
+    event = read_event(compose_cfg("+event=lee_beijing", f"paths.shared_dir={tmp_path / 'shared'}"))
+    with pytest.raises(BusyError, match="changed while this run read its inputs"):
+        publish_event(event, None, tmp_path / "run")
+    assert not (tmp_path / "shared" / "lee_beijing").exists()
