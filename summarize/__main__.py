@@ -68,7 +68,7 @@ def batch_on_ray(cfg: DictConfig) -> None:
     cfgs = [hydra.compose(config_name="config", overrides=[f"+event={name}", *common]) for name in names]
     options = {k: v for k, v in cfg.executor.items() if k not in ("name", "events")}
     for outcome in run_on_ray(cfgs, Path(hydra_cfg.runtime.output_dir), **options):
-        line = f"{outcome.event}: {'error: ' if outcome.exit_code not in (0, 6) else ''}{outcome.message}"
+        line = f"{outcome.event}: {'error: ' if ExitCode.is_failure(outcome.exit_code) else ''}{outcome.message}"
         log.info("%s (exit %d)", line, outcome.exit_code)
         print(f"summarize: {line}", file=sys.stderr)
         outcomes.append((outcome.event, outcome.exit_code))
@@ -77,16 +77,10 @@ def batch_on_ray(cfg: DictConfig) -> None:
 @hydra.main(version_base="1.3", config_path=str(CONFIG_DIR), config_name="config")
 def main(cfg: DictConfig) -> None:
     """One job: records its exit code, so that one event's failure does not end a multirun."""
-    if cfg.executor.name == "ray":
-        try:
-            return batch_on_ray(cfg)
-        except SummarizeError as error:
-            log.error("%s", error)
-            print(f"summarize: error: {error}", file=sys.stderr)
-            outcomes.append(("(batch)", int(error.exit_code)))
-            return
-    event = cfg.event.id if "event" in cfg else "(none)"
+    batch = cfg.executor.name == "ray"
     try:
+        if batch:
+            return batch_on_ray(cfg)  # records one outcome per event
         code = summarize_event(cfg)
     except SummarizeError as error:
         log.error("%s", error)
@@ -95,11 +89,11 @@ def main(cfg: DictConfig) -> None:
     except Exception:
         log.exception("unexpected error")
         code = ExitCode.UNEXPECTED
-    outcomes.append((event, int(code)))
+    outcomes.append(("(batch)" if batch else cfg.event.id if "event" in cfg else "(none)", int(code)))
 
 
 def exit_code(results: list[tuple[str, int]]) -> int:
-    failed = [code for _, code in results if code not in (ExitCode.PUBLISHED, ExitCode.SKIPPED)]
+    failed = [code for _, code in results if ExitCode.is_failure(code)]
     if failed:
         return max(failed)
     return ExitCode.SKIPPED if results and all(code == ExitCode.SKIPPED for _, code in results) else ExitCode.PUBLISHED
@@ -108,7 +102,7 @@ def exit_code(results: list[tuple[str, int]]) -> int:
 def entry() -> None:
     try:
         check_event_overrides(sys.argv[1:])
-    except UsageError as error:
+    except UsageError as error:  # before Hydra has set up logging: stderr only
         print(f"summarize: error: {error}", file=sys.stderr)
         sys.exit(error.exit_code)
     try:
@@ -118,7 +112,7 @@ def entry() -> None:
         if exit.code == ExitCode.UNEXPECTED and not outcomes:
             sys.exit(ExitCode.USAGE)
         raise
-    if len(outcomes) > 1 and (failed := [f"{event} (exit {code})" for event, code in outcomes if code not in (0, 6)]):
+    if len(outcomes) > 1 and (failed := [f"{event} (exit {code})" for event, code in outcomes if ExitCode.is_failure(code)]):
         print(f"summarize: {len(failed)} of {len(outcomes)} events failed: {', '.join(failed)}", file=sys.stderr)
     sys.exit(exit_code(outcomes))
 

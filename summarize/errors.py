@@ -1,5 +1,7 @@
 """Exit codes of the nightly job and the errors it reports in one line (the README lists them)."""
 
+from __future__ import annotations
+
 from enum import IntEnum
 
 
@@ -12,6 +14,15 @@ class ExitCode(IntEnum):
     PUBLISH = 5
     SKIPPED = 6  # not a failure: inputs, config and model are those of the brief already published
     BUSY = 7
+
+    @classmethod
+    def of_status(cls, status: str) -> ExitCode:
+        """The code of a run that ended with manifest status `status` ("published" or "skipped")."""
+        return cls.SKIPPED if status == "skipped" else cls.PUBLISHED
+
+    @staticmethod
+    def is_failure(code: int) -> bool:
+        return code not in (ExitCode.PUBLISHED, ExitCode.SKIPPED)
 
 
 class SummarizeError(Exception):

@@ -46,7 +46,7 @@ def run_locally(cfgs: Sequence[DictConfig], run_root: Path) -> list[EventOutcome
     for cfg in cfgs:
         try:
             manifest = run_pipeline(cfg, run_root / cfg.event.id)
-            code = ExitCode.SKIPPED if manifest["status"] == "skipped" else ExitCode.PUBLISHED
+            code = ExitCode.of_status(manifest["status"])
             outcomes.append(EventOutcome(cfg.event.id, code, manifest["status"], manifest["outputs"]["manifest"], os.getpid()))
         except SummarizeError as error:
             outcomes.append(EventOutcome(cfg.event.id, error.exit_code, str(error), None))
@@ -110,7 +110,7 @@ def publish_step(row: dict) -> dict:
         event, summary = pickle.loads(row["payload"])
         with event_lock(event.cfg):
             manifest = publish_event(event, summary, Path(row["run_dir"]))
-        code = ExitCode.SKIPPED if manifest["status"] == "skipped" else ExitCode.PUBLISHED
+        code = ExitCode.of_status(manifest["status"])
         return _row(row["event"], row["run_dir"], manifest["status"], code=code, message=manifest["outputs"]["manifest"], model_pid=row["model_pid"])
     except Exception as error:
         return _failed(row, error)
