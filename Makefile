@@ -30,10 +30,10 @@ test: $(STAMP)
 	$(PY) -m pytest
 
 bench: $(STAMP)
-	$(PY) -m summarize.bench
+	$(PY) -m bench
 
 bench-run: $(STAMP)
-	$(PY) scripts/bench_run.py
+	$(PY) -m bench.run
 
 clean-venv:
 	rm -rf $(VENV)

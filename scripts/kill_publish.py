@@ -3,7 +3,7 @@
     .venv/bin/python scripts/kill_publish.py [--trials 500] [--seed 0] [--keep-versions 5]
 
 Each trial forks a child that does what the nightly job does at the end of a run: take the
-event's lock (summarize.lock) and publish the next brief (summarize.publish). The parent sends
+event's lock (summarize.runtime.lock) and publish the next brief (summarize.runtime.publish). The parent sends
 SIGKILL after a random delay drawn across the measured length of one such child, so kills land
 before, during and after every step of publishing. After each kill the event's folder must hold
 the previous brief or the new one, both files byte-exact and of the same brief, and nothing but
@@ -25,8 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from summarize.lock import EventLock
-from summarize.publish import SharedLayout, brief_document, json_text, publish_brief, render_markdown
+from summarize.runtime.lock import EventLock
+from summarize.runtime.publish import SharedLayout, brief_document, json_text, publish_brief, render_markdown
 from summarize.types import Article, Brief, BriefSection, BriefSentence, Sentence
 
 EVENT = "kill_test"

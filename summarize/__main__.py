@@ -18,7 +18,7 @@ import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
-from summarize.config import CONFIG_DIR, available_events, check_event_name, validate_event
+from summarize.config import CONFIG_DIR, available_events, check_event_name
 from summarize.errors import ExitCode, SummarizeError, UsageError
 
 log = logging.getLogger("summarize")
@@ -41,10 +41,9 @@ def check_event_overrides(args: list[str]) -> None:
 def summarize_event(cfg: DictConfig) -> int:
     if "event" not in cfg:
         raise UsageError(f"no event given: python -m summarize +event=NAME, NAME one of: {', '.join(available_events())}")
-    validate_event(cfg.event)  # again in run_pipeline; here it answers before torch loads
-    from summarize.pipeline import run_pipeline
+    from summarize.runtime.runner import run_event
 
-    manifest = run_pipeline(cfg, Path(HydraConfig.get().runtime.output_dir))
+    manifest = run_event(cfg, Path(HydraConfig.get().runtime.output_dir))
     if manifest["status"] == "skipped":
         message = f"skipped {cfg.event.id}: inputs, config and models are those of the published brief (force=true reruns)"
         log.info("%s", message)
@@ -57,7 +56,7 @@ def summarize_event(cfg: DictConfig) -> int:
 
 def batch_on_ray(cfg: DictConfig) -> None:
     """executor=ray: compose each event's config as `+event=NAME` with this run's other overrides."""
-    from summarize.executor import run_on_ray
+    from summarize.runtime.executor import run_on_ray
 
     hydra_cfg = HydraConfig.get()
     names = list(cfg.executor.events) or ([hydra_cfg.runtime.choices["event"]] if "event" in cfg else available_events())

@@ -14,6 +14,7 @@ from omegaconf import MISSING, DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
 from summarize.errors import UsageError
+from summarize.types import Event
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CONFIG_DIR = PROJECT_ROOT / "conf"
@@ -26,23 +27,28 @@ OmegaConf.register_new_resolver("project_root", lambda: str(PROJECT_ROOT), repla
 OmegaConf.register_new_resolver("pid", lambda: str(os.getpid()), use_cache=True, replace=True)
 
 
-def compose(*overrides: str, return_hydra_config: bool = False) -> DictConfig:
-    """The config `python -m summarize OVERRIDES...` would see, composed outside a Hydra app
-    (tests, benchmarks building their own batches)."""
+def compose(*overrides: str, config_name: str = "config", return_hydra_config: bool = False) -> DictConfig:
+    """The config `python -m summarize OVERRIDES...` would see (or, with config_name="bench/default",
+    the benchmark's), composed outside a Hydra app: the one way tests and benchmarks build configs."""
     from hydra import compose as hydra_compose
     from hydra import initialize_config_dir
 
     with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
-        return hydra_compose("config", overrides=list(overrides), return_hydra_config=return_hydra_config)
+        return hydra_compose(config_name, overrides=list(overrides), return_hydra_config=return_hydra_config)
 
 
 def available_events() -> list[str]:
     return sorted(p.stem for p in (CONFIG_DIR / "event").glob("*.yaml"))
 
 
+def is_plain_name(name: str) -> bool:
+    """An event name or id names files and folders: one plain path component."""
+    return bool(EVENT_NAME.fullmatch(name))
+
+
 def check_event_name(name: str) -> None:
     """Refuse an event name that is not one of conf/event/*.yaml, before Hydra tries to load it."""
-    if not EVENT_NAME.fullmatch(name):
+    if not is_plain_name(name):
         raise UsageError(f"event name {name!r} is not a plain name (letters, digits, '_' and '-')")
     if name not in available_events():
         raise UsageError(f"unknown event {name!r}: no {CONFIG_DIR / 'event' / name}.yaml; events: {', '.join(available_events())}")
@@ -78,7 +84,7 @@ def validate_event(event: DictConfig) -> DictConfig:
         raise UsageError(f"invalid config of event {name}: {where}: {str(exc).splitlines()[0]}") from exc
     if missing := sorted(OmegaConf.missing_keys(checked)):
         raise UsageError(f"invalid config of event {name}: missing key(s) {', '.join('event.' + k for k in missing)}")
-    if not EVENT_NAME.fullmatch(checked.id):
+    if not is_plain_name(checked.id):
         raise UsageError(f"invalid config of event {name}: event.id {checked.id!r} is not a plain name (letters, digits, '_' and '-')")
     if not re.fullmatch(r"[a-z]{2}", checked.language):
         raise UsageError(f"invalid config of event {name}: event.language {checked.language!r} is not an ISO 639-1 code such as 'en'")
@@ -90,3 +96,17 @@ def validate_event(event: DictConfig) -> DictConfig:
         except ValueError:
             raise UsageError(f"invalid config of event {name}: event.date {checked.date!r} is not a YYYY-MM-DD date") from None
     return checked
+
+
+def to_event(checked: DictConfig) -> Event:
+    """A validated event config (`validate_event`) as the stages take it: dates parsed, lists as tuples."""
+    return Event(
+        id=checked.id,
+        inputs=checked.inputs,
+        title=checked.title,
+        date=dt.date.fromisoformat(checked.date) if checked.date else None,
+        language=checked.language,
+        reference=checked.reference,
+        keywords=tuple(checked.keywords),
+        outlets=dict(checked.outlets),
+    )

@@ -28,6 +28,12 @@ class ExitCode(IntEnum):
 class SummarizeError(Exception):
     exit_code = ExitCode.UNEXPECTED
 
+    def __init__(self, message: str, *, counts: dict | None = None):
+        super().__init__(message)
+        # What the stage that gave up had counted (every block clean dropped, by reason): the
+        # runner logs and records them, so the log says why nothing was left.
+        self.counts = counts
+
 
 class UsageError(SummarizeError):
     """The command line or the configuration is wrong: no or unknown event, an invalid event config."""

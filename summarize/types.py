@@ -6,7 +6,12 @@ Every stage imports from here and from no other stage.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +110,14 @@ class Disagreement:
     values: tuple[tuple[str, tuple[str, ...]], ...]
     sentence_ids: tuple[str, ...] = ()
 
+    def as_record(self) -> dict:
+        """The JSON shape of a disagreement, in brief.json and in the manifest's counts."""
+        return {
+            "kind": self.kind,
+            "subject": self.subject,
+            "values": [{"value": value, "outlets": list(outlets)} for value, outlets in self.values],
+        }
+
 
 @dataclass(frozen=True, slots=True)
 class Brief:
@@ -145,3 +158,76 @@ class Generation:
     input_tokens: int
     dropped_tokens: int
     new_tokens: int
+
+
+@dataclass(frozen=True, slots=True)
+class GuardedSentence:
+    """A generated sentence and the guard's verdict: kept with the source sentences that back it
+    (`reason` None), or rejected for `reason`."""
+
+    text: str
+    reason: str | None
+    backing: tuple[Sentence, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.reason is None
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One event as its validated config describes it (conf/event/NAME.yaml)."""
+
+    id: str
+    inputs: str
+    title: str | None = None
+    date: dt.date | None = None
+    language: str = "en"
+    reference: str | None = None
+    keywords: tuple[str, ...] = ()
+    outlets: dict[str, str] = field(default_factory=dict)
+
+
+class Encoder(Protocol):
+    """What the stages need of a sentence encoder (summarize.nlp.embed.SentenceEncoder)."""
+
+    dim: int
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def encode_passages(self, passages: Sequence[str]) -> np.ndarray: ...
+
+
+class Writer(Protocol):
+    """A neural writer (summarize.stages.generate): one generation per subtopic of the batch."""
+
+    def __call__(self, batch: Sequence[Sequence[str]]) -> list[Generation]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Models:
+    """What is loaded once per process and shared by every event it summarises."""
+
+    encoder: Encoder
+    writer: Writer | None  # None: the extractive writer
+
+
+@dataclass(frozen=True, slots=True)
+class EventWork:
+    """One event on its way through the stages. Each stage takes it as the previous stage handed
+    it on and hands it on with its own part filled in; nothing is changed after it is set."""
+
+    event: Event
+    articles: tuple[Article, ...] = ()  # read
+    reference: str | None = None  # read: the human summary scored against, if any
+    cleaned: tuple[Article, ...] = ()  # clean: the articles' on-topic body blocks
+    dropped: tuple[DroppedBlock, ...] = ()  # clean
+    sentences: tuple[Sentence, ...] = ()  # split
+    unique: tuple[SupportedSentence, ...] = ()  # dedup
+    claims: tuple[Claim, ...] = ()  # claims
+    disagreements: tuple[Disagreement, ...] = ()  # claims
+    subtopics: tuple[Subtopic, ...] = ()  # cluster
+    generations: tuple[Generation, ...] = ()  # generate: one per subtopic
+    guarded: tuple[tuple[GuardedSentence, ...], ...] = ()  # guard: per subtopic
+    brief: Brief | None = None  # write
+    scores: dict[str, Any] | None = None  # score

@@ -14,7 +14,7 @@ import summarize.config
 @pytest.fixture(scope="session")
 def encoder():
     """The bundled MiniLM encoder, loaded once (about 3 s); its cache is shared by all tests."""
-    from summarize.embed import SentenceEncoder
+    from summarize.nlp.embed import SentenceEncoder
 
     return SentenceEncoder()
 

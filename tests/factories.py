@@ -4,16 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from omegaconf import DictConfig
-
-# Imported before any composition: it registers the `project_root` and `pid` resolvers.
-import summarize.config
+# The one way tests compose the project's config, as `python -m summarize OVERRIDES...` sees it.
+from summarize.config import compose as compose_config  # noqa: F401  (re-exported)
 from summarize.types import Article, Brief, BriefSection, BriefSentence, Sentence, Subtopic, SupportedSentence
-
-
-def compose_config(*overrides: str, return_hydra_config: bool = False) -> DictConfig:
-    """The project's config as `python -m summarize OVERRIDES...` would see it."""
-    return summarize.config.compose(*overrides, return_hydra_config=return_hydra_config)
 
 
 def article(

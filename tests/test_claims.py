@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from factories import sentence
 
-from summarize.claims import extract_claims, find_disagreements, resolve_dates
+from summarize.stages.claims import extract_claims, find_disagreements, resolve_dates
 from summarize.types import SupportedSentence
 
 

@@ -1,4 +1,4 @@
-"""Stage 2: cleaning, with the shipped patterns of conf/clean/default.yaml and the lee_beijing event's title and keywords."""
+"""Cleaning, with the shipped patterns of conf/clean/default.yaml and the lee_beijing event's title and keywords."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 from factories import article
 
-from summarize.clean import DROP_REASONS, clean_articles
+from summarize.stages.clean import DROP_REASONS, clean_articles
 
 BODY_1 = (
     "South Korean President Lee Jae Myung met Chinese President Xi Jinping in Beijing on Monday "

@@ -280,7 +280,7 @@ def test_rerun_with_nothing_changed_exits_6_and_keeps_the_brief(rerun):
     manifest = json.loads((rerun["tmp"] / "rerun" / "manifest.json").read_text())
     assert manifest["status"] == "skipped"
     assert manifest["key"] == json.loads((folder / "brief.json").read_text())["key"]
-    assert "encoder" not in manifest["stages"] and "model" not in manifest["stages"]
+    assert "embed" not in manifest["stages"] and "model" not in manifest["stages"]
 
 
 def test_force_true_publishes_a_new_version(forced):

@@ -1,11 +1,11 @@
-"""Stage 5: subtopics from the deduplicated sentences."""
+"""The cluster stage: subtopics from the deduplicated sentences."""
 
 from __future__ import annotations
 
 import pytest
 from factories import supported
 
-from summarize.cluster import cluster_subtopics, subtopic_labels
+from summarize.stages.cluster import cluster_subtopics, subtopic_labels
 
 TRADE = [
     "The European Union and Japan signed a free trade agreement cutting tariffs on cars and cheese.",

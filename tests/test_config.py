@@ -15,9 +15,7 @@ from omegaconf import OmegaConf
 
 from summarize.config import CONFIG_DIR, PROJECT_ROOT, available_events, check_event_name, validate_event
 from summarize.errors import UsageError
-from summarize.read import find_article_files
-
-STAGES = ("read", "clean", "split", "dedup", "embed", "cluster", "write", "score", "publish")
+from summarize.stages.read import find_article_files
 
 
 def test_available_events_lists_the_event_files():
@@ -48,8 +46,10 @@ def test_every_event_composes(compose_cfg, stage_params, event_id):
 
 
 def test_composed_config_has_every_stage(compose_cfg):
+    from summarize.runtime.runner import READ, STAGES
+
     cfg = compose_cfg("+event=lee_beijing")
-    for name in STAGES:
+    for name in (READ.config, "embed", *(stage.config for stage in STAGES), "publish", "executor"):
         assert name in cfg, name
         assert isinstance(OmegaConf.to_container(cfg[name], resolve=True), dict)
 
@@ -106,10 +106,8 @@ def test_run_dir_pattern_keeps_concurrent_runs_apart(compose_cfg):
 def test_run_dirs_of_two_processes_differ():
     """Two runs started together (same second) get different folders."""
     script = (
-        "import summarize.config as c\n"
-        "from hydra import compose, initialize_config_dir\n"
-        "with initialize_config_dir(config_dir=str(c.CONFIG_DIR), version_base='1.3'):\n"
-        "    print(compose('config', overrides=['+event=lee_beijing'], return_hydra_config=True).hydra.run.dir)\n"
+        "from summarize.config import compose\n"
+        "print(compose('+event=lee_beijing', return_hydra_config=True).hydra.run.dir)\n"
     )
     procs = [
         subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -179,13 +177,13 @@ def test_validated_event_has_the_schema_types(compose_cfg):
     assert list(event.keywords) == ["G7", "2026"]
 
 
-def test_run_pipeline_validates_the_event_before_touching_the_shared_folder(compose_cfg, tmp_path):
-    from summarize.pipeline import run_pipeline
+def test_run_event_validates_the_event_before_touching_the_shared_folder(compose_cfg, tmp_path):
+    from summarize.runtime.runner import run_event
 
     cfg = compose_cfg("+event=lee_beijing", f"paths.shared_dir={tmp_path}/shared", "event.id=../escape")
 
     with pytest.raises(UsageError, match=r"event\.id '\.\./escape' is not a plain name"):
-        run_pipeline(cfg, run_dir=tmp_path / "run")
+        run_event(cfg, run_dir=tmp_path / "run")
     assert not (tmp_path / "shared").exists()
     assert not (tmp_path / "escape").exists()
     assert not (tmp_path / "run").exists()

@@ -1,12 +1,12 @@
-"""Stage 4: merging near-identical sentences, keeping every outlet that said them."""
+"""The dedup stage: merging near-identical sentences, keeping every outlet that said them."""
 
 from __future__ import annotations
 
 import pytest
 from factories import sentence
 
-from summarize.dedup import dedup_sentences
-from summarize.facts import digit_numbers
+from summarize.nlp.facts import digit_numbers
+from summarize.stages.dedup import dedup_sentences
 
 MET = "South Korean President Lee Jae Myung met Chinese President Xi Jinping in Beijing on Monday."
 MET_EDITED = "South Korean President Lee Jae Myung met Chinese President Xi Jinping in Beijing on Monday, officials said."

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from summarize.embed import SentenceEncoder
 from summarize.errors import ModelError
+from summarize.nlp.embed import SentenceEncoder
 
 
 def test_vectors_are_normalised_and_cached(encoder):

@@ -11,14 +11,15 @@ import shutil
 from pathlib import Path
 
 import pytest
+from factories import compose_config
 from omegaconf import OmegaConf
 
-from factories import compose_config
 from summarize.config import PROJECT_ROOT
 from summarize.errors import InputError
-from summarize.pipeline import run_pipeline
+from summarize.runtime.runner import STAGE_NAMES, run_event
 
-STAGES = ("read", "clean", "split", "dedup", "cluster", "write", "score", "publish")
+# What an extractive run records: every stage but the neural writer's two.
+STAGES = tuple(name for name in STAGE_NAMES if name not in ("generate", "guard"))
 BOILERPLATE = ("cookie", "subscribe", "bookmark", "copyright", "left menu", "newsletter", "privacy policy", "©")
 FRENCH = ("Rapporté", "cookies", "président", "générée", "connexes")
 UNRELATED = (
@@ -32,7 +33,7 @@ def run(tmp_path_factory):
     shared = tmp_path_factory.mktemp("shared")
     run_dir = tmp_path_factory.mktemp("run")
     cfg = compose_config("+event=lee_beijing", f"paths.shared_dir={shared}")
-    manifest = run_pipeline(cfg, run_dir=run_dir)
+    manifest = run_event(cfg, run_dir=run_dir)
     folder = shared / "lee_beijing"
     return {
         "cfg": cfg,
@@ -132,7 +133,7 @@ def test_manifest(run):
     assert manifest["seconds_total"] >= sum(manifest["stages"][n]["seconds"] for n in STAGES) - 0.01
     assert manifest["stages"]["read"]["counts"]["articles"] == 5
     assert manifest["stages"]["publish"]["counts"]["version"] == Path(run["manifest"]["outputs"]["version"]).name
-    assert list(manifest["stages"])[:3] == ["read", "encoder", "model"]  # no model is loaded before the key is known
+    assert list(manifest["stages"])[:3] == ["read", "embed", "model"]  # no model is loaded before the key is known
     assert manifest["stages"]["write"]["counts"]["words"] == run["doc"]["words"]
     assert manifest["config"]["event"]["id"] == "lee_beijing"
     assert manifest["peak_memory_mib"] > 0
@@ -163,9 +164,9 @@ def test_manifest_dropped_counts(run):
 
 @pytest.fixture
 def fast_pipeline(encoder, monkeypatch):
-    """run_pipeline with the session's (already warm) encoder instead of a fresh one."""
-    monkeypatch.setattr("summarize.pipeline.SentenceEncoder", lambda **kwargs: encoder)
-    return run_pipeline
+    """run_event with the session's (already warm) encoder instead of a fresh one."""
+    monkeypatch.setattr("summarize.runtime.models.SentenceEncoder", lambda **kwargs: encoder)
+    return run_event
 
 
 def test_reference_adds_rouge_scores(tmp_path, fast_pipeline):
@@ -265,11 +266,11 @@ def test_rerun_with_nothing_changed_is_skipped_without_loading_models(run, tmp_p
     def no_models(*args, **kwargs):
         raise AssertionError("a skipped run must not load any model")
 
-    monkeypatch.setattr("summarize.pipeline.load_models", no_models)
+    monkeypatch.setattr("summarize.runtime.runner.load_models", no_models)
     folder = run["folder"]
     before = current_version(folder), sorted(p.name for p in (folder / "versions").iterdir())
 
-    manifest = run_pipeline(run["cfg"], run_dir=tmp_path)
+    manifest = run_event(run["cfg"], run_dir=tmp_path)
 
     assert manifest["status"] == "skipped"
     assert manifest["key"] == run["manifest"]["key"] == run["doc"]["key"]
@@ -377,9 +378,9 @@ def test_publishing_without_a_summary_is_refused_when_the_published_brief_change
     """Ray's read step found the event unchanged without the lock; by the time its publish step
     holds the lock another run has published something else, so there is nothing right to publish."""
     from summarize.errors import BusyError
-    from summarize.pipeline import publish_event, read_event
+    from summarize.runtime.runner import publish_event, read_event, validated
 
-    event = read_event(compose_cfg("+event=lee_beijing", f"paths.shared_dir={tmp_path / 'shared'}"))
+    event = read_event(validated(compose_cfg("+event=lee_beijing", f"paths.shared_dir={tmp_path / 'shared'}")))
     with pytest.raises(BusyError, match="changed while this run read its inputs"):
-        publish_event(event, None, tmp_path / "run")
+        publish_event(event, tmp_path / "run")
     assert not (tmp_path / "shared" / "lee_beijing").exists()

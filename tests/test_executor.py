@@ -13,7 +13,7 @@ import pytest
 
 from summarize.config import PROJECT_ROOT
 from summarize.errors import UsageError
-from summarize.executor import run_locally, run_on_ray
+from summarize.runtime.executor import run_locally, run_on_ray
 
 SEEDS = PROJECT_ROOT / "data" / "lee_beijing"
 
@@ -80,7 +80,7 @@ def test_each_ray_worker_loads_the_models_once(both):
     for outcome in on_ray[:3]:
         stages = json.loads(Path(outcome.manifest).read_text())["stages"]
         # Loaded when the worker started, so every event found them loaded already.
-        assert stages["encoder"]["counts"] == {"reused": True}
+        assert stages["embed"]["counts"] == {"reused": True}
         assert stages["model"]["counts"] == {"reused": True, "pid": outcome.model_pid, "loads_in_process": 1}
         assert Path(outcome.manifest).parent == tmp / "runs_ray" / outcome.event
 

@@ -1,4 +1,4 @@
-"""Stage 6 with a neural writer: generated sentences through the guard, extractive ones in their place."""
+"""The write stage with a neural writer: generated sentences as the guard judged them, extractive ones in their place."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 from factories import subtopic, supported
 
-from summarize.guard import FaithfulnessGuard
-from summarize.types import Generation
-from summarize.write import subtopic_documents, write_generated
+from summarize.stages.generate import subtopic_documents
+from summarize.stages.guard import FaithfulnessGuard
+from summarize.stages.write import write_from_generations
 
 SUMMIT = "South Korean President Lee Jae Myung met Chinese President Xi Jinping in Beijing on January 6."
 DEALS = "The two leaders signed 15 agreements on trade, technology and the environment."
@@ -18,10 +18,6 @@ CHIPS = "Samsung Electronics plans to expand its chip packaging plant in Suzhou 
 
 SUMMIT_PARAPHRASE = "Lee Jae Myung, the South Korean president, held talks with Xi Jinping in Beijing on January 6."
 BUSINESS_PARAPHRASE = "More than 200 business leaders, among them Samsung and Hyundai executives, joined the trip."
-
-
-def generation(text: str) -> Generation:
-    return Generation(text=text, input_tokens=40, dropped_tokens=0, new_tokens=len(text.split()))
 
 
 @pytest.fixture
@@ -38,10 +34,9 @@ def write(encoder, stage_params):
     params = stage_params("write")
 
     def run(subtopics, texts, **overrides):
-        return write_generated(
+        return write_from_generations(
             subtopics,
-            [generation(t) for t in texts],
-            guard,
+            [guard.check_generation(text, st.sentences) for st, text in zip(subtopics, texts)],
             encoder,
             event_id="ev",
             title="Lee visits China",
@@ -179,6 +174,7 @@ def test_word_cap_turns_away_a_long_faithful_sentence(write, subtopics):
 
 def test_subtopic_documents_give_one_document_per_article_in_article_order():
     from factories import sentence
+
     from summarize.types import SupportedSentence
 
     a2 = sentence("Second from A.", outlet="A", article_id="a", position=2)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from factories import supported
 
-from summarize.facts import stated_numbers
-from summarize.guard import FaithfulnessGuard, stated_names
+from summarize.nlp.facts import stated_numbers
+from summarize.stages.guard import FaithfulnessGuard, stated_names
 
 SUMMIT = "South Korean President Lee Jae Myung met Chinese President Xi Jinping in Beijing on January 6."
 DEALS = "The two leaders signed 15 agreements on trade, technology and the environment."
@@ -134,8 +134,8 @@ def test_no_sources_backs_nothing(guard):
 
 
 def test_a_date_needs_its_month_and_day_together_in_the_sources(encoder):
-    from summarize.facts import stated_dates
-    from summarize.guard import FaithfulnessGuard
+    from summarize.nlp.facts import stated_dates
+    from summarize.stages.guard import FaithfulnessGuard
 
     assert stated_dates("On Jan. 6, and on January 5, 2026") == {"january 6", "january 5"}
     sources = [supported("Lee and Xi met on January 6 and signed 7 agreements.", "Devdiscourse")]
@@ -144,7 +144,7 @@ def test_a_date_needs_its_month_and_day_together_in_the_sources(encoder):
 
 
 def test_a_sentence_about_the_text_is_rejected(encoder, sources, stage_params):
-    from summarize.guard import FaithfulnessGuard
+    from summarize.stages.guard import FaithfulnessGuard
 
     guard = FaithfulnessGuard(encoder, **stage_params("guard"))
     verdict = guard.check("The above article provides a comprehensive overview of the summit in Beijing.", sources)

@@ -1,4 +1,4 @@
-"""One run per event at a time (summarize/lock.py), taken over when its holder was killed."""
+"""One run per event at a time (summarize/runtime/lock.py), taken over when its holder was killed."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import time
 import pytest
 
 from summarize.errors import BusyError, PublishError
-from summarize.lock import EventLock
+from summarize.runtime.lock import EventLock
 
 FORK = multiprocessing.get_context("fork")
 
@@ -82,7 +82,7 @@ def test_a_lock_left_by_a_killed_run_is_taken_over(tmp_path, holder, caplog):
     os.kill(process.pid, signal.SIGKILL)
     process.join(5)
 
-    with caplog.at_level(logging.WARNING, logger="summarize.lock"):
+    with caplog.at_level(logging.WARNING, logger="summarize.runtime.lock"):
         with EventLock(path, timeout_s=1, poll_s=0.05):
             assert f"pid {os.getpid()}" in path.read_text()
     assert f"pid {process.pid}" in caplog.text and "did not finish" in caplog.text
@@ -96,14 +96,14 @@ def test_runs_of_different_events_proceed_side_by_side(tmp_path, holder):
 
 def test_the_pipeline_holds_the_event_lock_from_the_start(tmp_path, holder, compose_cfg):
     """A run that cannot get its event's lock reads nothing and publishes nothing."""
-    from summarize.pipeline import run_pipeline
-    from summarize.publish import SharedLayout
+    from summarize.runtime.publish import SharedLayout
+    from summarize.runtime.runner import run_event
 
     shared = tmp_path / "shared"
     holder(SharedLayout(shared, "lee_beijing").lock)
     cfg = compose_cfg("+event=lee_beijing", f"paths.shared_dir={shared}", "publish.lock_timeout_s=0.2")
     with pytest.raises(BusyError):
-        run_pipeline(cfg, tmp_path / "run")
+        run_event(cfg, tmp_path / "run")
     assert not (shared / "lee_beijing").exists()
     assert not (tmp_path / "run").exists()
 

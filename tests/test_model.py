@@ -1,4 +1,4 @@
-"""Neural writers (summarize/model.py) on tiny random checkpoints saved like real ones.
+"""Neural writers (summarize/stages/generate.py) on tiny random checkpoints saved like real ones.
 
 The checkpoints (tests/tiny_models.py) use the bundled MiniLM BERT tokenizer, so everything
 here runs offline and loads through the code path a downloaded checkpoint takes.
@@ -13,10 +13,11 @@ import torch
 from factories import compose_config
 from omegaconf import OmegaConf
 from safetensors.torch import load_file
+from tiny_models import MAX_POSITIONS, bundled_tokenizer
 from transformers import AutoModelForCausalLM, AutoModelForSeq2SeqLM, AutoTokenizer
 
 from summarize.errors import ModelError
-from summarize.model import (
+from summarize.stages.generate import (
     CausalWriter,
     Seq2SeqWriter,
     build_writer,
@@ -25,7 +26,6 @@ from summarize.model import (
     share_budget,
 )
 from summarize.types import Generation
-from tiny_models import MAX_POSITIONS, bundled_tokenizer
 
 pytestmark = pytest.mark.usefixtures("hub_offline")
 

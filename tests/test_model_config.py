@@ -10,7 +10,7 @@ from omegaconf import OmegaConf
 from transformers import GenerationConfig
 
 from summarize.config import CONFIG_DIR
-from summarize.model import CausalWriter, Seq2SeqWriter
+from summarize.stages.generate import CausalWriter, Seq2SeqWriter
 
 PRESETS = sorted(p.stem for p in (CONFIG_DIR / "model").glob("*.yaml"))
 WRITERS = {"seq2seq": Seq2SeqWriter, "causal": CausalWriter}

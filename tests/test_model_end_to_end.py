@@ -13,11 +13,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from factories import compose_config
 from omegaconf import OmegaConf
 
-from factories import compose_config
 from summarize.config import PROJECT_ROOT
-from summarize.pipeline import run_pipeline
+from summarize.runtime.runner import run_event
 
 MAX_NEW_TOKENS = 12
 # The tiny checkpoint has 512 positions; the generic preset's 1024 is for full-size ones.
@@ -52,13 +52,13 @@ def summarize(tmp: Path, *args: str) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory, tiny_bart_dir, encoder):
-    """run_pipeline in-process, with the session's warm encoder."""
+    """run_event in-process, with the session's warm encoder."""
     tmp = tmp_path_factory.mktemp("model_e2e")
     cfg = compose_config("+event=lee_beijing", *tiny_overrides(tiny_bart_dir), f"paths.shared_dir={tmp}/shared")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("HF_HUB_OFFLINE", "1")
-        mp.setattr("summarize.pipeline.SentenceEncoder", lambda **kwargs: encoder)
-        manifest = run_pipeline(cfg, run_dir=tmp / "run")
+        mp.setattr("summarize.runtime.models.SentenceEncoder", lambda **kwargs: encoder)
+        manifest = run_event(cfg, run_dir=tmp / "run")
     folder = tmp / "shared" / "lee_beijing"
     return {
         "cfg": cfg,
@@ -87,7 +87,7 @@ def test_manifest_records_the_model_and_the_generation(run, tiny_bart_dir):
     stages = manifest["stages"]
 
     # Models are loaded only once the run key shows the brief is not already published.
-    assert list(stages)[:3] == ["read", "encoder", "model"]
+    assert list(stages)[:3] == ["read", "embed", "model"]
     assert stages["model"]["counts"]["model"] == "seq2seq"
     assert stages["model"]["counts"]["pid"] == os.getpid()
     assert manifest["config"]["model"]["path"] == str(tiny_bart_dir)
@@ -137,9 +137,9 @@ def test_every_brief_sentence_is_a_source_sentence_naming_its_outlets(run):
 
 def test_rerun_with_the_same_model_files_is_skipped(run, tmp_path, monkeypatch):
     """Loading the model leaves its folder as it was, so the key (which fingerprints it) is stable."""
-    monkeypatch.setattr("summarize.pipeline.load_models", lambda *a, **k: pytest.fail("a skipped run loads no model"))
+    monkeypatch.setattr("summarize.runtime.runner.load_models", lambda *a, **k: pytest.fail("a skipped run loads no model"))
 
-    manifest = run_pipeline(run["cfg"], run_dir=tmp_path)
+    manifest = run_event(run["cfg"], run_dir=tmp_path)
 
     assert manifest["status"] == "skipped"
     assert manifest["key"] == run["manifest"]["key"] == run["doc"]["key"]

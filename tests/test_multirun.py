@@ -45,13 +45,13 @@ def test_models_load_once_per_process(sweep):
         manifest = json.loads(path.read_text())
         published[manifest["event"]] = manifest["stages"]
     assert sorted(published) == ["ev_a", "ev_b"]
-    assert "dim" in published["ev_a"]["encoder"]["counts"]  # loaded by the first job
-    assert published["ev_b"]["encoder"]["counts"] == {"reused": True}
+    assert "dim" in published["ev_a"]["embed"]["counts"]  # loaded by the first job
+    assert published["ev_b"]["embed"]["counts"] == {"reused": True}
     first, second = published["ev_a"]["model"]["counts"], published["ev_b"]["model"]["counts"]
     assert second == {"reused": True, "pid": first["pid"], "loads_in_process": 1}
     assert first["loads_in_process"] == 1
     logs = "".join(p.read_text() for p in (tmp / "sweep").glob("*/summarize.log"))
-    assert logs.count("models loaded in process") == 1
+    assert logs.count("loaded in process") == 1
 
 
 @pytest.mark.parametrize(

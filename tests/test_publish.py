@@ -1,4 +1,4 @@
-"""Stage 8: publishing brief.md and brief.json atomically into the shared folder."""
+"""Publishing brief.md and brief.json atomically into the shared folder."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ import stat
 from pathlib import Path
 
 import pytest
-from markdown_it import MarkdownIt
 from factories import article, brief, brief_sentence
+from markdown_it import MarkdownIt
 
 from summarize.errors import PublishError, SummarizeError, UsageError
-from summarize.publish import SharedLayout, md_escape, publish_brief, published_key, write_atomic
+from summarize.runtime.publish import SharedLayout, md_escape, publish_brief, published_key, write_atomic
 
 S1 = "South Korean President Lee Jae Myung met Chinese President Xi Jinping in Beijing on Monday."
 S2 = "The two leaders signed fifteen agreements on trade and technology."
@@ -207,7 +207,7 @@ NEWER = brief({"Other": [brief_sentence("A different sentence for a different ni
 )
 def test_failed_publish_leaves_previous_brief_in_place(tmp_path, sample, publish, monkeypatch, call, error):
     """Whatever step fails, readers keep last night's brief and nothing of tonight's is left."""
-    import summarize.publish as publish_module
+    import summarize.runtime.publish as publish_module
 
     b, sources = sample
     publish(b, sources, tmp_path)
@@ -270,7 +270,7 @@ def test_each_publish_adds_a_dated_version_and_old_ones_are_pruned(tmp_path, sam
 
 
 def test_a_failure_to_prune_old_versions_does_not_fail_the_published_run(tmp_path, sample, publish, monkeypatch, caplog):
-    import summarize.publish as publish_module
+    import summarize.runtime.publish as publish_module
 
     b, sources = sample
     publish(b, sources, tmp_path, keep_versions=1)

@@ -1,4 +1,4 @@
-"""Stage 1: reading article files into Article records."""
+"""The read stage: article files into Article records."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from summarize.errors import InputError, SummarizeError
-from summarize.read import read_articles
+from summarize.stages.read import read_articles
 
 BODY = "President Lee Jae Myung met President Xi Jinping in Beijing on Monday, officials said."
 

@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 from factories import article
 
-from summarize.run_key import folder_fingerprint, run_key
+from summarize.runtime.run_key import folder_fingerprint, run_key
 
 CONFIG = {"event": {"id": "ev", "title": "T"}, "write": {"budget_words": 200}, "model": {"path": None}, "embed": {}}
 ARTICLES = [article("a", ["x"]), article("b", ["y"])]

@@ -1,11 +1,11 @@
-"""Stage 7: scoring the brief."""
+"""The score stage."""
 
 from __future__ import annotations
 
 import pytest
 from factories import article, brief, brief_sentence
 
-from summarize.score import rouge, score_brief
+from summarize.stages.score import rouge, score_brief
 
 S1 = "South Korean President Lee Jae Myung met Chinese President Xi Jinping in Beijing on Monday."
 S2 = "The two leaders signed fifteen agreements on trade and technology."

@@ -1,11 +1,11 @@
-"""Stage 3: sentence splitting with Punkt, length and pattern filters."""
+"""The split stage: sentence splitting with Punkt, length and pattern filters."""
 
 from __future__ import annotations
 
 import pytest
 from factories import article
 
-from summarize.split import split_sentences
+from summarize.stages.split import split_sentences
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Stage 6: the extractive writer."""
+"""The extractive writer."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from factories import subtopic, supported
 
-from summarize.write import leans_on_context, write_extractive
+from summarize.stages.write import leans_on_context, write_extractive
 
 
 @pytest.fixture

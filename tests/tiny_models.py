@@ -12,7 +12,7 @@ from pathlib import Path
 import torch
 from transformers import AutoTokenizer, BartConfig, BartForConditionalGeneration, LlamaConfig, LlamaForCausalLM
 
-from summarize.embed import bundled_minilm_path
+from summarize.nlp.embed import bundled_minilm_path
 
 # "<role>: content" per message, then "assistant: " when a reply is wanted.
 CHAT_TEMPLATE = (

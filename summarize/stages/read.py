@@ -1,7 +1,8 @@
-"""Stage 1: read an event's article files into `Article` records."""
+"""Stage: read an event's article files into `Article` records, and its reference summary if any."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import glob
 import hashlib
@@ -14,8 +15,8 @@ from pathlib import Path
 from charset_normalizer import from_bytes
 
 from summarize.errors import InputError
-from summarize.sentence_splitter import SENTENCE_END
-from summarize.types import Article
+from summarize.nlp.sentence_splitter import SENTENCE_END
+from summarize.types import Article, EventWork, Models
 
 # Our scraper writes the page's date as a leading "date YYYY-MM-DD" token.
 DATE_MARKER = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\b\s*")
@@ -157,3 +158,20 @@ def read_articles(
             raise InputError(f"{path}: no text in the file")
         articles.append(article)
     return articles
+
+
+def read_reference(path: str | None) -> str | None:
+    if not path:
+        return None
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"event.reference {path}: {exc.strerror or exc}") from exc
+
+
+def run(work: EventWork, params: dict, models: Models | None = None) -> tuple[EventWork, dict]:
+    event = work.event
+    articles = read_articles(event.inputs, event.outlets, **params)
+    reference = read_reference(event.reference)
+    counts = {"articles": len(articles), "blocks": sum(len(a.paragraphs) for a in articles)}
+    return dataclasses.replace(work, articles=tuple(articles), reference=reference), counts

@@ -2,14 +2,14 @@
 the articles, and sumy's LexRank and TextRank. Each returns its summary cut to the word budget.
 
 sumy is an optional extra (`pip install -e '.[bench]'`); it loads NLTK's punkt_tab data, which
-`summarize.sentence_splitter.install_punkt_tab` writes offline before these run.
+`summarize.nlp.sentence_splitter.install_punkt_tab` writes offline before these run.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from summarize.sentence_splitter import punkt_tokenizer
+from summarize.nlp.sentence_splitter import punkt_tokenizer
 
 
 def cut_to_budget(sentences: Sequence[str], budget_words: int) -> str:

@@ -1,13 +1,14 @@
-"""Stage 7: score the brief: ROUGE against a reference when there is one, and reference-free figures always."""
+"""Stage: score the brief: ROUGE against a reference when there is one, and reference-free figures always."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 from rouge_score import rouge_scorer
 
-from summarize.sentence_splitter import punkt_tokenizer
-from summarize.types import Article, Brief
+from summarize.nlp.sentence_splitter import punkt_tokenizer
+from summarize.types import Article, Brief, EventWork, Models
 
 
 def rouge(
@@ -58,3 +59,8 @@ def score_brief(
             [s.text for s in sentences], reference, rouge_types=rouge_types, use_stemmer=use_stemmer
         )
     return scores
+
+
+def run(work: EventWork, params: dict, models: Models) -> tuple[EventWork, dict]:
+    scores = score_brief(work.brief, work.cleaned, work.reference, **params)
+    return dataclasses.replace(work, scores=scores), {k: v for k, v in scores.items() if k != "rouge"}

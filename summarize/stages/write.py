@@ -1,26 +1,36 @@
-"""Stage 6: write the brief from the ranked subtopics.
+"""Stage: write the brief from the ranked subtopics, with the disagreements the claims stage found.
 
 The extractive writer takes whole source sentences, so every brief sentence is one that its
 outlets actually printed. It goes round the subtopics in order of importance, taking each
 one's best remaining sentence, until the word budget is spent: breadth first, then depth.
 
-The generated writer takes a neural writer's sentences for each subtopic instead, each one
-through the faithfulness guard; a sentence the guard rejects is replaced by the best
+With a neural writer configured, the brief takes its generated sentences for each subtopic
+instead, as the guard stage judged them; a sentence the guard rejected is replaced by the best
 extractive sentence of its subtopic, and the replacement and its reason are recorded.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Sequence
 
 import numpy as np
 
-from summarize.embed import SentenceEncoder
-from summarize.guard import FaithfulnessGuard
-from summarize.sentence_splitter import SENTENCE_END, punkt_tokenizer
-from summarize.types import Brief, BriefSection, BriefSentence, Generation, Sentence, Subtopic, SupportedSentence
+from summarize.types import (
+    Brief,
+    BriefSection,
+    BriefSentence,
+    Disagreement,
+    Encoder,
+    EventWork,
+    GuardedSentence,
+    Models,
+    Sentence,
+    Subtopic,
+    SupportedSentence,
+)
 
 
 def leans_on_context(text: str, openers: set[str]) -> bool:
@@ -38,7 +48,7 @@ class BriefDraft:
     def __init__(
         self,
         subtopics: Sequence[Subtopic],
-        encoder: SentenceEncoder,
+        encoder: Encoder,
         *,
         budget_words: int,
         max_words: int,
@@ -70,7 +80,7 @@ class BriefDraft:
         self.words += length
         return True
 
-    def brief(self, *, event_id: str, title: str, date: dt.date | None) -> Brief:
+    def brief(self, *, event_id: str, title: str, date: dt.date | None, disagreements: Sequence[Disagreement]) -> Brief:
         sections = tuple(
             BriefSection(label=subtopic.label, sentences=tuple(picks))
             for subtopic, picks in zip(self.subtopics, self.picks)
@@ -78,22 +88,20 @@ class BriefDraft:
         )
         # Every outlet the brief drew on, cited or not, so a reader can tell "2 of 5".
         outlets = tuple(sorted({o for subtopic in self.subtopics for o in subtopic.outlets}))
-        return Brief(event_id=event_id, title=title, date=date, sections=sections, outlets=outlets)
+        return Brief(
+            event_id=event_id,
+            title=title,
+            date=date,
+            sections=sections,
+            outlets=outlets,
+            disagreements=tuple(disagreements),
+        )
 
 
 def extractive_candidates(subtopics: Sequence[Subtopic], dangling_openers: Sequence[str]) -> list[list[SupportedSentence]]:
     """Each subtopic's sentences, best first, without those that lean on missing context."""
     openers = {o.lower() for o in dangling_openers}
     return [[s for s in st.sentences if not leans_on_context(s.text, openers)] for st in subtopics]
-
-
-def subtopic_documents(subtopic: Subtopic) -> list[str]:
-    """A neural writer's input for one subtopic: one document per article, its sentences in article order."""
-    by_article: dict[str, list[Sentence]] = {}
-    for supported in subtopic.sentences:
-        first = supported.sources[0]
-        by_article.setdefault(first.article_id, []).append(first)
-    return [" ".join(s.text for s in sorted(group, key=lambda s: s.position)) for group in by_article.values()]
 
 
 def take_best(draft: BriefDraft, index: int, queue: list[SupportedSentence]) -> SupportedSentence | None:
@@ -107,11 +115,12 @@ def take_best(draft: BriefDraft, index: int, queue: list[SupportedSentence]) -> 
 
 def write_extractive(
     subtopics: Sequence[Subtopic],
-    encoder: SentenceEncoder,
+    encoder: Encoder,
     *,
     event_id: str,
     title: str,
     date: dt.date | None,
+    disagreements: Sequence[Disagreement] = (),
     budget_words: int = 200,
     max_words: int = 250,
     max_sentences_per_subtopic: int = 3,
@@ -125,55 +134,64 @@ def write_extractive(
     for _ in range(max_sentences_per_subtopic):
         for index, queue in enumerate(queues):
             take_best(draft, index, queue)
-    return draft.brief(event_id=event_id, title=title, date=date)
+    return draft.brief(event_id=event_id, title=title, date=date, disagreements=disagreements)
 
 
-def write_generated(
+def write_from_generations(
     subtopics: Sequence[Subtopic],
-    generations: Sequence[Generation],
-    guard: FaithfulnessGuard,
-    encoder: SentenceEncoder,
+    guarded: Sequence[Sequence[GuardedSentence]],
+    encoder: Encoder,
     *,
     event_id: str,
     title: str,
     date: dt.date | None,
+    disagreements: Sequence[Disagreement] = (),
     budget_words: int = 200,
     max_words: int = 250,
     max_sentences_per_subtopic: int = 3,
     redundancy_threshold: float = 0.7,
     dangling_openers: Sequence[str] = (),
 ) -> tuple[Brief, dict]:
-    """The brief from generated sentences that pass the guard, and a report of what was replaced."""
+    """The brief from the generated sentences the guard kept, and a report of what was replaced."""
     draft = BriefDraft(
         subtopics, encoder, budget_words=budget_words, max_words=max_words, redundancy_threshold=redundancy_threshold
     )
     fallbacks = extractive_candidates(subtopics, dangling_openers)
     report: dict = {"generated": 0, "kept": 0, "replaced": 0, "not_used": 0, "replacements": []}
-    for index, (subtopic, generation) in enumerate(zip(subtopics, generations)):
-        sentences = punkt_tokenizer().tokenize(generation.text)[:max_sentences_per_subtopic] or [""]
-        for sentence in sentences:
+    for index, (subtopic, sentences) in enumerate(zip(subtopics, guarded)):
+        for sentence in sentences[:max_sentences_per_subtopic]:
             if draft.full:
                 break
-            report["generated"] += bool(sentence)
-            if not sentence:
-                reason = "empty generation"
-            elif not sentence.endswith(SENTENCE_END):
-                reason = "unfinished sentence"
-            else:
-                verdict = guard.check(sentence, subtopic.sentences)
-                reason = verdict.reason
-                if verdict.ok:
-                    # Refused only for the cap or for repeating a chosen sentence: not a fault.
-                    report["kept" if draft.add(index, sentence, verdict.backing) else "not_used"] += 1
-                    continue
+            report["generated"] += bool(sentence.text)
+            if sentence.ok:
+                # Refused only for the cap or for repeating a chosen sentence: not a fault.
+                report["kept" if draft.add(index, sentence.text, sentence.backing) else "not_used"] += 1
+                continue
             replacement = take_best(draft, index, fallbacks[index])
             report["replaced"] += 1
             report["replacements"].append(
                 {
                     "subtopic": subtopic.label,
-                    "generated": sentence,
-                    "reason": reason,
+                    "generated": sentence.text,
+                    "reason": sentence.reason,
                     "replacement": replacement.text if replacement else None,
                 }
             )
-    return draft.brief(event_id=event_id, title=title, date=date), report
+    return draft.brief(event_id=event_id, title=title, date=date, disagreements=disagreements), report
+
+
+def run(work: EventWork, params: dict, models: Models) -> tuple[EventWork, dict]:
+    event = work.event
+    header = {
+        "event_id": event.id,
+        "title": event.title or event.id,
+        # The event's own date, else the latest article's.
+        "date": event.date or max((a.date for a in work.cleaned if a.date), default=None),
+        "disagreements": work.disagreements,
+    }
+    if models.writer is None:
+        brief, counts = write_extractive(work.subtopics, models.encoder, **header, **params), {}
+    else:
+        brief, counts = write_from_generations(work.subtopics, work.guarded, models.encoder, **header, **params)
+    counts.update(sentences=len(brief.sentences), words=brief.word_count)
+    return dataclasses.replace(work, brief=brief), counts

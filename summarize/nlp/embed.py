@@ -16,7 +16,7 @@ from transformers import AutoModel, AutoTokenizer
 from transformers.utils import logging as transformers_logging
 
 from summarize.errors import ModelError
-from summarize.sentence_splitter import punkt_tokenizer
+from summarize.nlp.sentence_splitter import punkt_tokenizer
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""Stage 2: keep only the event's news in each article, and record every block dropped and why.
+"""Stage: keep only the event's news in each article, and record every block dropped and why.
 
 A block is one line of the scraped page. Cheap structural checks run first (boilerplate,
 language, related-story lists, headings and fragments); the topic check, which needs
@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
 from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
-from summarize.embed import SentenceEncoder
-from summarize.sentence_splitter import SENTENCE_END
-from summarize.types import Article, DroppedBlock
+from summarize.errors import InputError
+from summarize.nlp.sentence_splitter import SENTENCE_END
+from summarize.types import Article, DroppedBlock, Encoder, Event, EventWork, Models
 
 DROP_REASONS = ("related_list", "boilerplate", "foreign_language", "fragment", "off_topic")
 # Fewer words than this give the language detector too little to go on.
@@ -69,7 +70,7 @@ def structural_reason(
 
 def off_topic_mask(
     blocks: Sequence[str],
-    encoder: SentenceEncoder,
+    encoder: Encoder,
     *,
     title: str | None,
     keywords: Sequence[str],
@@ -98,7 +99,7 @@ def off_topic_mask(
 
 def clean_articles(
     articles: Sequence[Article],
-    encoder: SentenceEncoder,
+    encoder: Encoder,
     *,
     language: str,
     title: str | None,
@@ -159,3 +160,30 @@ def clean_articles(
         if blocks
     ]
     return cleaned, dropped
+
+
+def nothing_left_message(articles: Sequence[Article], dropped: Sequence[DroppedBlock], event: Event) -> str:
+    foreign = Counter(d.article_id for d in dropped if d.reason == "foreign_language")
+    if all(foreign[a.id] * 2 >= len(a.paragraphs) for a in articles):
+        return f"all {len(articles)} articles of {event.id} are in another language than event.language={event.language!r}"
+    reasons = Counter(d.reason for d in dropped)
+    return (
+        f"nothing left of the {len(articles)} articles of {event.id} after cleaning "
+        f"(blocks dropped: {', '.join(f'{reason} {n}' for reason, n in reasons.most_common())})"
+    )
+
+
+def run(work: EventWork, params: dict, models: Models) -> tuple[EventWork, dict]:
+    event = work.event
+    cleaned, dropped = clean_articles(
+        work.articles, models.encoder, language=event.language, title=event.title, keywords=event.keywords, **params
+    )
+    by_reason = Counter(d.reason for d in dropped)
+    counts = {
+        "blocks_kept": sum(len(a.paragraphs) for a in cleaned),
+        "dropped": {reason: by_reason[reason] for reason in DROP_REASONS},
+        "articles_kept": len(cleaned),
+    }
+    if not cleaned:
+        raise InputError(nothing_left_message(work.articles, dropped, event), counts=counts)
+    return dataclasses.replace(work, cleaned=tuple(cleaned), dropped=tuple(dropped)), counts

@@ -1,6 +1,6 @@
 """Events per hour for a nightly batch: one process per event, one process for all, and Ray.
 
-    .venv/bin/python scripts/bench_events.py [--events 50] [--process-events 10] [--data PATH]
+    .venv/bin/python -m bench.events [--events 50] [--process-events 10] [--data PATH]
 
 Each cluster of the dev set (read where it lies) becomes an event: its documents are written as
 article files into a temporary folder, and the event has no title, keywords or outlet names
@@ -12,7 +12,7 @@ does the full work. Modes:
   in-process  every event in one process (executor.run_locally, what a Hydra multirun does).
   ray-1/ray-2 executor.run_on_ray on a local Ray with 1 and 2 model workers, start-up included.
 
-Model loads are counted from the manifests (an event whose encoder stage loaded the models)
+Model loads are counted from the manifests (an event whose embed stage loaded the encoder)
 and, on Ray, from the distinct worker processes that summarised events (each loads in its
 constructor; every manifest then says `reused`). Prints a Markdown table.
 """
@@ -28,9 +28,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from summarize.bench import load_clusters
+from bench.quality import load_clusters
 from summarize.config import compose
-from summarize.executor import run_locally, run_on_ray
+from summarize.runtime.executor import run_locally, run_on_ray
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -54,7 +54,7 @@ def write_events(clusters: list[dict], folder: Path) -> dict[str, Path]:
 
 
 def loads_in_manifests(paths: list[str]) -> int:
-    return sum("dim" in json.loads(Path(p).read_text())["stages"]["encoder"]["counts"] for p in paths)
+    return sum("dim" in json.loads(Path(p).read_text())["stages"]["embed"]["counts"] for p in paths)
 
 
 def bench_processes(events: dict[str, Path], tmp: Path) -> dict:

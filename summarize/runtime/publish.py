@@ -1,4 +1,4 @@
-"""Stage 8: publish the brief into the shared folder, atomically, keeping dated copies.
+"""Publish the brief into the shared folder, atomically, keeping dated copies.
 
 The shared folder, ${paths.shared_dir}:
 
@@ -31,9 +31,9 @@ from pathlib import Path
 
 import jinja2
 
-from summarize.config import EVENT_NAME
+from summarize.config import is_plain_name
 from summarize.errors import PublishError, UsageError
-from summarize.types import Article, Brief, Disagreement
+from summarize.types import Article, Brief
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +56,7 @@ class SharedLayout:
     event_id: str
 
     def __post_init__(self):
-        if not EVENT_NAME.fullmatch(self.event_id):
+        if not is_plain_name(self.event_id):
             raise UsageError(
                 f"event id {self.event_id!r} is not a plain name (letters, digits, '_' and '-'); "
                 "it would place the brief outside the shared folder"
@@ -227,14 +227,6 @@ def json_text(document: dict) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False, default=_json_default) + "\n"
 
 
-def disagreement_record(disagreement: Disagreement) -> dict:
-    return {
-        "kind": disagreement.kind,
-        "subject": disagreement.subject,
-        "values": [{"value": value, "outlets": list(outlets)} for value, outlets in disagreement.values],
-    }
-
-
 def brief_document(brief: Brief, sources: Sequence[Article], scores: dict, generated_at: str) -> dict:
     return {
         "event": {"id": brief.event_id, "title": brief.title, "date": brief.date},
@@ -257,7 +249,7 @@ def brief_document(brief: Brief, sources: Sequence[Article], scores: dict, gener
             }
             for section in brief.sections
         ],
-        "disagreements": [disagreement_record(d) for d in brief.disagreements],
+        "disagreements": [d.as_record() for d in brief.disagreements],
         "articles": [
             {"id": a.id, "outlet": a.outlet, "title": a.title, "date": a.date, "path": a.path, "sha256": a.sha256}
             for a in sources

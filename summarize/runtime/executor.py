@@ -17,14 +17,15 @@ from pathlib import Path
 from omegaconf import DictConfig
 
 from summarize.errors import ExitCode, SummarizeError, UsageError
-from summarize.pipeline import (
+from summarize.runtime.runner import (
     already_published,
     event_lock,
     load_models,
     publish_event,
     read_event,
-    run_pipeline,
-    summarize_articles,
+    run_event,
+    summarize,
+    validated,
 )
 
 log = logging.getLogger(__name__)
@@ -41,11 +42,11 @@ class EventOutcome:
 
 
 def run_locally(cfgs: Sequence[DictConfig], run_root: Path) -> list[EventOutcome]:
-    """Each event in turn in this process; the models are loaded once (pipeline.load_models)."""
+    """Each event in turn in this process; the models are loaded once (summarize.runtime.models)."""
     outcomes = []
     for cfg in cfgs:
         try:
-            manifest = run_pipeline(cfg, run_root / cfg.event.id)
+            manifest = run_event(cfg, run_root / cfg.event.id)
             code = ExitCode.of_status(manifest["status"])
             outcomes.append(EventOutcome(cfg.event.id, code, manifest["status"], manifest["outputs"]["manifest"], os.getpid()))
         except SummarizeError as error:
@@ -71,9 +72,9 @@ def _failed(row: dict, error: Exception) -> dict:
 
 def read_step(row: dict) -> dict:
     try:
-        event = read_event(pickle.loads(row["payload"]))
+        event = read_event(validated(pickle.loads(row["payload"])))
         status = "unchanged" if already_published(event) else "read"
-        return _row(row["event"], row["run_dir"], status, pickle.dumps((event, None)))
+        return _row(row["event"], row["run_dir"], status, pickle.dumps(event))
     except Exception as error:
         return _failed(row, error)
 
@@ -85,7 +86,7 @@ class ModelStep:
         import torch
 
         torch.set_num_threads(threads)  # the workers share the machine's cores
-        load_models(pickle.loads(cfg_payload), {})
+        load_models(pickle.loads(cfg_payload), {})  # this load's record is not an event's
 
     def __call__(self, batch: dict) -> dict:
         rows = [self.summarize({key: batch[key][i] for key in batch}) for i in range(len(batch["event"]))]
@@ -95,10 +96,10 @@ class ModelStep:
         if row["status"] != "read":
             return row
         try:
-            event, _ = pickle.loads(row["payload"])
+            event = pickle.loads(row["payload"])
             models = load_models(event.cfg, event.stages)  # loaded in __init__: recorded as reused
-            summary = summarize_articles(event.articles, event.cfg, models, event.stages, event.reference)
-            return _row(row["event"], row["run_dir"], "summarized", pickle.dumps((event, summary)), model_pid=os.getpid())
+            summarize(event, models)
+            return _row(row["event"], row["run_dir"], "summarized", pickle.dumps(event), model_pid=os.getpid())
         except Exception as error:
             return _failed(row | {"model_pid": os.getpid()}, error)
 
@@ -107,9 +108,9 @@ def publish_step(row: dict) -> dict:
     if row["status"] == "failed":
         return row
     try:
-        event, summary = pickle.loads(row["payload"])
+        event = pickle.loads(row["payload"])
         with event_lock(event.cfg):
-            manifest = publish_event(event, summary, Path(row["run_dir"]))
+            manifest = publish_event(event, Path(row["run_dir"]))
         code = ExitCode.of_status(manifest["status"])
         return _row(row["event"], row["run_dir"], manifest["status"], code=code, message=manifest["outputs"]["manifest"], model_pid=row["model_pid"])
     except Exception as error:

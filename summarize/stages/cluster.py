@@ -1,4 +1,4 @@
-"""Stage 5: group the deduplicated sentences into subtopics, label them, and rank them.
+"""Stage: group the deduplicated sentences into subtopics, label them, and rank them.
 
 Ward clustering with the number of subtopics chosen by silhouette: on one event every
 sentence is fairly close to every other, and threshold-based average linkage then chains
@@ -8,6 +8,7 @@ subtopic ranks high when many outlets say many things close to its centre.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -17,8 +18,7 @@ from sklearn.cluster import AgglomerativeClustering, MiniBatchKMeans
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.metrics import silhouette_score
 
-from summarize.embed import SentenceEncoder
-from summarize.types import Subtopic, SupportedSentence
+from summarize.types import Encoder, EventWork, Models, Subtopic, SupportedSentence
 
 
 def cluster_labels(
@@ -108,7 +108,7 @@ def lead_weight(sentence: SupportedSentence, decay: float | None) -> float:
 
 def cluster_subtopics(
     sentences: Sequence[SupportedSentence],
-    encoder: SentenceEncoder,
+    encoder: Encoder,
     *,
     title: str = "",
     min_subtopics: int = 3,
@@ -147,3 +147,9 @@ def cluster_subtopics(
         for label, (indices, centrality, importance) in zip(labels, groups)
     ]
     return sorted(subtopics, key=lambda s: -s.importance)
+
+
+def run(work: EventWork, params: dict, models: Models) -> tuple[EventWork, dict]:
+    subtopics = cluster_subtopics(work.unique, models.encoder, title=work.event.title or "", **params)
+    counts = {"subtopics": len(subtopics), "sizes": [len(s.sentences) for s in subtopics]}
+    return dataclasses.replace(work, subtopics=tuple(subtopics)), counts

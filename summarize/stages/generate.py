@@ -1,4 +1,4 @@
-"""Neural writers: a checkpoint that turns each subtopic's source sentences into a sentence or two.
+"""Stage: a neural writer (conf/model/) turns each subtopic's source sentences into a sentence or two.
 
 A writer loads once per process and is called with a batch of subtopics, each a list of
 documents (one per article, its sentences in the subtopic); that shape serves a local loop,
@@ -8,11 +8,13 @@ checkpoint's input budget, and whatever does not fit is counted, never cut silen
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import logging
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +24,7 @@ from transformers import AutoModelForCausalLM, AutoModelForSeq2SeqLM, AutoTokeni
 from transformers.utils import logging as transformers_logging
 
 from summarize.errors import ModelError
-from summarize.types import Generation
+from summarize.types import EventWork, Generation, Models, Sentence, Subtopic
 
 log = logging.getLogger(__name__)
 
@@ -256,3 +258,29 @@ def build_writer(model_cfg: dict) -> Seq2SeqWriter | CausalWriter | None:
     if kind == "causal":
         return CausalWriter(**settings)
     raise ModelError(f"model.kind must be extractive, seq2seq or causal, not {kind!r}")
+
+
+def subtopic_documents(subtopic: Subtopic) -> list[str]:
+    """A neural writer's input for one subtopic: one document per article, its sentences in article order."""
+    by_article: dict[str, list[Sentence]] = {}
+    for supported in subtopic.sentences:
+        first = supported.sources[0]
+        by_article.setdefault(first.article_id, []).append(first)
+    return [" ".join(s.text for s in sorted(group, key=lambda s: s.position)) for group in by_article.values()]
+
+
+def run(work: EventWork, params: dict, models: Models) -> tuple[EventWork, dict]:
+    """One generation per subtopic; `params` (conf/model/) built the writer when the models loaded."""
+    start = time.perf_counter()
+    generations = models.writer([subtopic_documents(st) for st in work.subtopics])
+    seconds = time.perf_counter() - start
+    new_tokens = sum(g.new_tokens for g in generations)
+    counts = {
+        "subtopics": len(generations),
+        "input_tokens": sum(g.input_tokens for g in generations),
+        "dropped_tokens": sum(g.dropped_tokens for g in generations),
+        "new_tokens": new_tokens,
+        "seconds_per_subtopic": round(seconds / max(len(generations), 1), 3),
+        "new_tokens_per_second": round(new_tokens / seconds, 1) if seconds else None,
+    }
+    return dataclasses.replace(work, generations=tuple(generations)), counts

@@ -1,4 +1,4 @@
-"""The faithfulness guard: a generated sentence reaches the brief only if its sources back it.
+"""Stage: the faithfulness guard. A generated sentence reaches the brief only if its sources back it.
 
 Every number, date and name the sentence states must appear in the source sentences of its
 subtopic, and the sentence must be close in meaning to at least one of them. Names are found
@@ -8,6 +8,7 @@ name unless it opens the sentence and is a common word.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,9 +16,9 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from summarize.embed import SentenceEncoder
-from summarize.facts import stated_dates, stated_numbers
-from summarize.types import Sentence, SupportedSentence
+from summarize.nlp.facts import stated_dates, stated_numbers
+from summarize.nlp.sentence_splitter import SENTENCE_END, punkt_tokenizer
+from summarize.types import Encoder, EventWork, GuardedSentence, Models, Sentence, SupportedSentence
 
 WORD = re.compile(r"[^\W\d_][\w’'-]*")
 
@@ -44,7 +45,7 @@ class Verdict:
 class FaithfulnessGuard:
     def __init__(
         self,
-        encoder: SentenceEncoder,
+        encoder: Encoder,
         *,
         min_similarity: float = 0.6,
         cite_similarity: float = 0.7,
@@ -80,3 +81,28 @@ class FaithfulnessGuard:
         order = np.argsort(-similarity, kind="stable")
         cited = [i for i in order if i == order[0] or similarity[i] >= self.cite_similarity]
         return Verdict(True, None, tuple(src for i in cited for src in sources[i].sources))
+
+    def check_generation(self, text: str, sources: Sequence[SupportedSentence]) -> tuple[GuardedSentence, ...]:
+        """Each sentence of one subtopic's generated text with its verdict; an empty text is one
+        empty sentence, rejected, so that its subtopic still gets a replacement."""
+        guarded = []
+        for sentence in punkt_tokenizer().tokenize(text) or [""]:
+            if not sentence:
+                guarded.append(GuardedSentence(sentence, "empty generation"))
+            elif not sentence.endswith(SENTENCE_END):
+                guarded.append(GuardedSentence(sentence, "unfinished sentence"))
+            else:
+                verdict = self.check(sentence, sources)
+                guarded.append(GuardedSentence(sentence, verdict.reason, verdict.backing))
+        return tuple(guarded)
+
+
+def run(work: EventWork, params: dict, models: Models) -> tuple[EventWork, dict]:
+    guard = FaithfulnessGuard(models.encoder, **params)
+    guarded = tuple(
+        guard.check_generation(generation.text, subtopic.sentences)
+        for subtopic, generation in zip(work.subtopics, work.generations)
+    )
+    sentences = [s for group in guarded for s in group]
+    counts = {"checked": len(sentences), "passed": sum(s.ok for s in sentences)}
+    return dataclasses.replace(work, guarded=guarded), counts

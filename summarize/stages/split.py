@@ -1,12 +1,14 @@
-"""Stage 3: split the cleaned paragraphs into sentences with NLTK's Punkt, offline."""
+"""Stage: split the cleaned paragraphs into sentences with NLTK's Punkt, offline."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 
-from summarize.sentence_splitter import punkt_tokenizer
-from summarize.types import Article, Sentence
+from summarize.errors import InputError
+from summarize.nlp.sentence_splitter import punkt_tokenizer
+from summarize.types import Article, EventWork, Models, Sentence
 
 
 def split_sentences(
@@ -44,3 +46,10 @@ def split_sentences(
                 position += 1
     counts["sentences"] = len(sentences)
     return sentences, counts
+
+
+def run(work: EventWork, params: dict, models: Models) -> tuple[EventWork, dict]:
+    sentences, counts = split_sentences(work.cleaned, **params)
+    if not sentences:
+        raise InputError(f"no sentences of {params['min_words']}+ words left in {work.event.id}")
+    return dataclasses.replace(work, sentences=tuple(sentences)), counts

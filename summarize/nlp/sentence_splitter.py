@@ -9,7 +9,6 @@ from pathlib import Path
 import punkt
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
-
 # What a finished sentence (or body paragraph) ends with, closing quotes included.
 SENTENCE_END = tuple(".!?\"'”’")
 

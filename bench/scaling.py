@@ -1,6 +1,6 @@
 """Scaling run for the benchmark: dedup and clustering on synthetic sentence sets of growing size.
 
-    python -m summarize.scaling SIZE [OVERRIDE ...]   (prints one JSON line: size, seconds, peak MiB)
+    python -m bench.scaling SIZE [OVERRIDE ...]   (prints one JSON line: size, seconds, peak MiB)
 
 Each size runs in its own process so that its peak memory is its own. The sentences come from a
 fixed vocabulary with planted near-duplicates, and their embeddings from a stand-in encoder
@@ -15,13 +15,12 @@ import sys
 import time
 
 import numpy as np
-from hydra import compose, initialize_config_dir
 from omegaconf import OmegaConf
 
-from summarize.cluster import cluster_subtopics
-from summarize.config import CONFIG_DIR
-from summarize.dedup import dedup_sentences
-from summarize.pipeline import peak_memory_mib
+from summarize.config import compose
+from summarize.runtime.manifest import peak_memory_mib
+from summarize.stages.cluster import cluster_subtopics
+from summarize.stages.dedup import dedup_sentences
 from summarize.types import Sentence
 
 TOPICS = 40
@@ -73,8 +72,7 @@ def synthetic_sentences(size: int, seed: int = 0) -> tuple[list[Sentence], dict[
 
 
 def measure(size: int, overrides: list[str]) -> dict:
-    with initialize_config_dir(str(CONFIG_DIR), version_base="1.3"):
-        cfg = compose("config", overrides=overrides)
+    cfg = compose(*overrides)
     sentences, topic_of = synthetic_sentences(size)
     encoder = SyntheticEncoder(topic_of)
     encoder.encode([s.text for s in sentences])  # the stand-in encoder's own cost is not measured

@@ -9,13 +9,14 @@ same subject from different outlets are compared after normalisation ("four-day"
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
-from summarize.facts import MONTH_BEFORE, MONTH_DAY, NUMBER_WORDS, month_number
-from summarize.types import Claim, Disagreement, Sentence, SupportedSentence
+from summarize.nlp.facts import MONTH_BEFORE, MONTH_DAY, NUMBER_WORDS, month_number
+from summarize.types import Claim, Disagreement, EventWork, Models, Sentence, SupportedSentence
 
 SCALES = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000, "trillion": 1_000_000_000_000}
 # Qualifiers that make a count a bound, and so comparable only with the same bound.
@@ -141,3 +142,10 @@ def find_disagreements(claims: Sequence[Claim]) -> list[Disagreement]:
             ids = tuple(sorted({c.sentence.id for group in values.values() for c in group}))
             disagreements.append(Disagreement(kind, subject, tuple(shown), ids))
     return disagreements
+
+
+def run(work: EventWork, params: dict, models: Models) -> tuple[EventWork, dict]:
+    claims = extract_claims(work.unique, {a.id: a.date for a in work.cleaned}, **params)
+    disagreements = find_disagreements(claims)
+    counts = {"claims": len(claims), "disagreements": [d.as_record() for d in disagreements]}
+    return dataclasses.replace(work, claims=tuple(claims), disagreements=tuple(disagreements)), counts

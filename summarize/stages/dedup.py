@@ -1,4 +1,4 @@
-"""Stage 4: merge near-identical sentences within and across outlets, keeping every outlet that said each.
+"""Stage: merge near-identical sentences within and across outlets, keeping every outlet that said each.
 
 Two sentences are near-identical when MinHash LSH finds their character shingles overlapping
 (copies, light edits) or when their embeddings are very close (paraphrases of one wire
@@ -8,15 +8,15 @@ disagree ("met on January 5" / "met on January 6") apart, so the disagreement st
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
-from summarize.embed import SentenceEncoder
-from summarize.facts import digit_numbers
-from summarize.types import Sentence, SupportedSentence
+from summarize.nlp.facts import digit_numbers
+from summarize.types import Encoder, EventWork, Models, Sentence, SupportedSentence
 
 # Rows of the similarity matrix computed at once; bounds memory to CHUNK x n floats.
 CHUNK = 2048
@@ -96,7 +96,7 @@ def semantic_pairs_lsh(
 
 def dedup_sentences(
     sentences: Sequence[Sentence],
-    encoder: SentenceEncoder,
+    encoder: Encoder,
     *,
     shingle_size: int = 5,
     num_perm: int = 128,
@@ -147,3 +147,9 @@ def dedup_sentences(
         "pairs_held_apart_by_numbers": held_apart,
     }
     return merged, counts
+
+
+def run(work: EventWork, params: dict, models: Models) -> tuple[EventWork, dict]:
+    unique, counts = dedup_sentences(work.sentences, models.encoder, **params)
+    counts["multi_outlet"] = sum(s.support >= 2 for s in unique)
+    return dataclasses.replace(work, unique=tuple(unique)), counts

@@ -1,0 +1,273 @@
+"""Benchmark: our pipeline against the peers a user would run instead, on the same clusters in one run.
+
+    python -m bench [data=PATH] [budget_words=260] [model=NAME] [limit=N] [scaling_sizes=[]]
+
+Writes results.md, results.json and PNG charts into the run folder (outputs/bench/...). Quality is
+ROUGE-1/2/Lsum F1 and recall averaged over each cluster's references, with bootstrap 95%
+intervals over clusters and a paired comparison of our pipeline against each peer. Cost is
+seconds per cluster (models already loaded; their load time is reported apart), our seconds per
+stage, peak memory, and tokens per second for a neural writer. A scaling run times dedup and
+clustering on synthetic sets of growing size, each size in its own process.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import hydra
+import numpy as np
+from hydra.core.hydra_config import HydraConfig
+from omegaconf import DictConfig
+
+from summarize.config import CONFIG_DIR
+from summarize.errors import InputError
+from summarize.nlp.sentence_splitter import install_punkt_tab, punkt_tokenizer
+from summarize.runtime.manifest import peak_memory_mib
+from summarize.runtime.runner import load_models, summarize_work
+from summarize.stages.read import parse_article
+from summarize.stages.score import rouge
+from summarize.types import Event, EventWork
+
+log = logging.getLogger("bench")
+# The checkout: `python -m bench.scaling` runs from here, where the bench package lies.
+ROOT = Path(__file__).resolve().parent.parent
+METRICS = ("rouge1", "rouge2", "rougeLsum")
+OURS = "summarize"
+
+
+def load_clusters(path: str, limit: int | None) -> list[dict]:
+    import datasets
+
+    datasets.disable_progress_bars()
+    rows = datasets.load_dataset("json", data_files=path, split="train")
+    if limit:
+        rows = rows.select(range(min(limit, len(rows))))
+    return [{"id": r["id"], "documents": r["documents"], "references": r["references"]} for r in rows]
+
+
+def rouge_over_references(sentences: list[str], references: list[str]) -> dict[str, float]:
+    """F1 and recall per metric, averaged over the cluster's references."""
+    scores = [rouge(sentences, ref, rouge_types=METRICS) for ref in references]
+    return {
+        f"{metric}_{kind}": float(np.mean([s[metric][kind] for s in scores]))
+        for metric in METRICS
+        for kind in ("f1", "recall")
+    }
+
+
+def bootstrap_interval(values: np.ndarray, samples: int, seed: int) -> tuple[float, float]:
+    means = values[np.random.default_rng(seed).integers(0, len(values), (samples, len(values)))].mean(1)
+    low, high = np.percentile(means, [2.5, 97.5])
+    return round(float(low), 2), round(float(high), 2)
+
+
+def run_ours(cluster: dict, cfg: DictConfig, models, stage_seconds: dict, counts: dict) -> tuple[list[str], float]:
+    """Our pipeline from clean to score on one cluster, its documents read as the articles of an event."""
+    articles = [
+        parse_article(doc, article_id=f"{cluster['id']}_{i}", outlet=f"article {i + 1}", path="", sha256="")
+        for i, doc in enumerate(cluster["documents"])
+    ]
+    # The event's settings come from conf/bench/ (no title or keywords to lean on); its articles from the cluster.
+    event = Event(
+        id=cluster["id"], inputs=cfg.data, title=cfg.event.title, language=cfg.event.language, keywords=tuple(cfg.event.keywords)
+    )
+    stages: dict = {}
+    start = time.perf_counter()
+    try:
+        work = summarize_work(EventWork(event, articles=tuple(articles)), cfg, models, stages)
+        sentences = [s.text for s in work.brief.sentences]
+    except InputError as error:  # scored as an empty summary, and counted
+        log.warning("%s: %s", cluster["id"], error)
+        counts["failed"] += 1
+        sentences = []
+    seconds = time.perf_counter() - start
+    for name, record in stages.items():
+        stage_seconds[name].append(record["seconds"])
+        for key in ("new_tokens", "replaced", "kept", "generated", "dropped_tokens"):
+            if key in record["counts"]:
+                counts[key] += record["counts"][key]
+    return sentences, seconds
+
+
+def scaling_run(sizes: list[int]) -> list[dict]:
+    rows = []
+    for size in sizes:
+        output = subprocess.run(
+            [sys.executable, "-m", "bench.scaling", str(size)], check=True, capture_output=True, text=True, cwd=ROOT
+        ).stdout
+        rows.append(json.loads(output.strip().splitlines()[-1]))
+        log.info("scaling %s", rows[-1])
+    for previous, row in zip(rows, rows[1:]):
+        row["growth_per_doubling"] = round(row["seconds"] / previous["seconds"], 2) if previous["seconds"] else None
+    return rows
+
+
+def charts(results: dict, folder: Path) -> list[str]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    systems = list(results["systems"])
+    paths = []
+    figure, axis = plt.subplots(figsize=(8, 4))
+    width = 0.8 / len(METRICS)
+    for offset, metric in enumerate(METRICS):
+        means = [results["systems"][s][metric] for s in systems]
+        errors = np.array([[m - results["systems"][s][f"{metric}_ci"][0], results["systems"][s][f"{metric}_ci"][1] - m]
+                           for s, m in zip(systems, means)]).T
+        axis.bar(np.arange(len(systems)) + offset * width, means, width, yerr=errors, capsize=3, label=metric)
+    axis.set_xticks(np.arange(len(systems)) + width, systems)
+    axis.set_ylabel("F1 (%), 95% bootstrap interval")
+    axis.set_title(f"ROUGE on {results['clusters']} clusters, {results['budget_words']} words")
+    axis.legend()
+    figure.tight_layout()
+    paths.append(str(folder / "rouge.png"))
+    figure.savefig(paths[-1], dpi=100)
+
+    figure, axis = plt.subplots(figsize=(6, 3.5))
+    axis.bar(systems, [results["systems"][s]["sec_per_cluster"] for s in systems])
+    axis.set_ylabel("seconds per cluster")
+    axis.set_title("Cost per cluster (models loaded)")
+    figure.tight_layout()
+    paths.append(str(folder / "seconds.png"))
+    figure.savefig(paths[-1], dpi=100)
+
+    if results["scaling"]:
+        figure, axis = plt.subplots(figsize=(6, 3.5))
+        sizes = [r["size"] for r in results["scaling"]]
+        axis.loglog(sizes, [r["seconds"] for r in results["scaling"]], "o-", label="dedup + cluster seconds")
+        axis.loglog(sizes, [sizes[0] and results["scaling"][0]["seconds"] * s / sizes[0] for s in sizes], "--", label="linear")
+        twin = axis.twinx()
+        twin.plot(sizes, [r["peak_mib"] for r in results["scaling"]], "s:", color="gray", label="peak MiB")
+        twin.set_ylabel("peak MiB")
+        axis.set_xlabel("sentences")
+        axis.set_ylabel("seconds")
+        axis.legend(loc="upper left")
+        figure.tight_layout()
+        paths.append(str(folder / "scaling.png"))
+        figure.savefig(paths[-1], dpi=100)
+    plt.close("all")
+    return paths
+
+
+def markdown_report(results: dict) -> str:
+    lines = [
+        f"# Benchmark: {results['clusters']} clusters of {results['data']}, {results['budget_words']} words, model={results['model']}",
+        "",
+        "| system | R1 F1 | R2 F1 | RLsum F1 | R1 rec | R2 rec | RLsum rec | words | s/cluster |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name, s in results["systems"].items():
+        lines.append(
+            f"| {name} | {s['rouge1']:.2f} [{s['rouge1_ci'][0]:.2f}, {s['rouge1_ci'][1]:.2f}] "
+            f"| {s['rouge2']:.2f} [{s['rouge2_ci'][0]:.2f}, {s['rouge2_ci'][1]:.2f}] "
+            f"| {s['rougeLsum']:.2f} [{s['rougeLsum_ci'][0]:.2f}, {s['rougeLsum_ci'][1]:.2f}] "
+            f"| {s['rouge1_recall']:.2f} | {s['rouge2_recall']:.2f} | {s['rougeLsum_recall']:.2f} "
+            f"| {s['words']:.0f} | {s['sec_per_cluster']:.3f} |"
+        )
+    lines += ["", f"Paired difference, {OURS} minus peer (mean F1 points, 95% bootstrap interval):", "",
+              "| peer | R1 | R2 | RLsum |", "|---|---|---|---|"]
+    for peer, diff in results["paired"].items():
+        cells = " | ".join(f"{diff[m]['mean']:+.2f} [{diff[m]['ci'][0]:+.2f}, {diff[m]['ci'][1]:+.2f}]" for m in METRICS)
+        lines.append(f"| {peer} | {cells} |")
+    ours = results["ours"]
+    lines += ["", "Model load (once): " + ", ".join(f"{k} {v:.2f} s" for k, v in ours["load_seconds"].items()),
+              f"Peak memory: {results['peak_memory_mib']:.0f} MiB. Failed clusters: {ours['failed']}.", "",
+              "Our seconds per stage (mean per cluster):", "", "| " + " | ".join(ours["stage_seconds"]) + " |",
+              "|" + "---|" * len(ours["stage_seconds"]), "| " + " | ".join(f"{v:.3f}" for v in ours["stage_seconds"].values()) + " |"]
+    if ours.get("generation"):
+        lines += ["", "Generation: " + ", ".join(f"{k} {v}" for k, v in ours["generation"].items())]
+    if results["scaling"]:
+        lines += ["", "Scaling of dedup + clustering (synthetic sentences, one process per size):", "",
+                  "| sentences | unique | dedup s | cluster s | total s | growth per doubling | peak MiB |",
+                  "|---|---|---|---|---|---|---|"]
+        for r in results["scaling"]:
+            lines.append(f"| {r['size']} | {r['unique']} | {r['dedup_seconds']:.2f} | {r['cluster_seconds']:.2f} | "
+                         f"{r['seconds']:.2f} | {r.get('growth_per_doubling') or ''} | {r['peak_mib']:.0f} |")
+    return "\n".join(lines) + "\n"
+
+
+def run_bench(cfg: DictConfig, out: Path) -> dict:
+    from bench.peers import build_peers  # sumy: only the benchmark needs it
+
+    clusters = load_clusters(cfg.data, cfg.limit)
+    install_punkt_tab(Path(cfg.paths.root) / ".cache" / "nltk_data")
+    load_stages: dict = {}
+    models = load_models(cfg, load_stages)
+    peers = build_peers(list(cfg.peers))
+    per_cluster: dict[str, list[dict]] = defaultdict(list)
+    stage_seconds: dict[str, list[float]] = defaultdict(list)
+    counts: dict[str, int] = defaultdict(int)
+    split = punkt_tokenizer().tokenize
+    for index, cluster in enumerate(clusters):
+        sentences, seconds = run_ours(cluster, cfg, models, stage_seconds, counts)
+        per_cluster[OURS].append({"seconds": seconds, "words": sum(len(s.split()) for s in sentences),
+                                  **rouge_over_references(sentences, cluster["references"])})
+        for name, summarize in peers.items():
+            start = time.perf_counter()
+            text = summarize(cluster["documents"], cfg.budget_words)
+            seconds = time.perf_counter() - start
+            per_cluster[name].append({"seconds": seconds, "words": len(text.split()),
+                                      **rouge_over_references(split(text), cluster["references"])})
+        log.info("%d/%d %s R2 %s", index + 1, len(clusters), cluster["id"],
+                 {n: round(rows[-1]["rouge2_f1"], 1) for n, rows in per_cluster.items()})
+
+    samples, seed = cfg.bootstrap_samples, cfg.seed
+    systems = {}
+    for name, rows in per_cluster.items():
+        entry = {"sec_per_cluster": round(float(np.mean([r["seconds"] for r in rows])), 4),
+                 "words": float(np.mean([r["words"] for r in rows]))}
+        for metric in METRICS:
+            values = np.array([r[f"{metric}_f1"] for r in rows])
+            entry[metric] = round(float(values.mean()), 2)
+            entry[f"{metric}_ci"] = bootstrap_interval(values, samples, seed)
+            entry[f"{metric}_recall"] = round(float(np.mean([r[f"{metric}_recall"] for r in rows])), 2)
+        systems[name] = entry
+    paired = {}
+    for peer in peers:
+        paired[peer] = {}
+        for metric in METRICS:
+            diff = np.array([a[f"{metric}_f1"] - b[f"{metric}_f1"] for a, b in zip(per_cluster[OURS], per_cluster[peer])])
+            paired[peer][metric] = {"mean": round(float(diff.mean()), 2), "ci": bootstrap_interval(diff, samples, seed)}
+    ours = {
+        "load_seconds": {name: record["seconds"] for name, record in load_stages.items()},
+        "stage_seconds": {name: round(float(np.mean(v)), 4) for name, v in stage_seconds.items()},
+        "failed": counts["failed"],
+    }
+    if "generate" in stage_seconds:
+        generate_seconds = float(np.sum(stage_seconds["generate"]))
+        ours["generation"] = {
+            "new_tokens_per_second": round(counts["new_tokens"] / generate_seconds, 1) if generate_seconds else None,
+            "generated": counts["generated"], "kept": counts["kept"], "replaced": counts["replaced"],
+            "dropped_input_tokens": counts["dropped_tokens"],
+        }
+    results = {
+        "data": cfg.data, "clusters": len(clusters), "budget_words": cfg.budget_words, "model": cfg.model.name,
+        "systems": systems, "paired": paired, "ours": ours, "peak_memory_mib": peak_memory_mib(),
+        "per_cluster": {name: rows for name, rows in per_cluster.items()},
+    }
+    results["scaling"] = scaling_run(list(cfg.scaling_sizes))
+    results["charts"] = charts(results, out)
+    (out / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    report = markdown_report(results)
+    (out / "results.md").write_text(report)
+    return results
+
+
+@hydra.main(version_base="1.3", config_path=str(CONFIG_DIR), config_name="bench/default")
+def main(cfg: DictConfig) -> None:
+    out = Path(HydraConfig.get().runtime.output_dir)
+    run_bench(cfg, out)
+    print((out / "results.md").read_text())
+    print(f"results in {out}")
+
+
+if __name__ == "__main__":
+    main()

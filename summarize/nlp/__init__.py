@@ -1,0 +1,1 @@
+"""Text tools several stages share: the sentence encoder, the sentence splitter, numbers and dates."""

@@ -1,0 +1,48 @@
+"""The run's manifest.json: what the run read, how it was configured, what each stage did and
+cost, and what it published; written into the run's own folder at the end of every run."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import resource
+from pathlib import Path
+
+from omegaconf import DictConfig, OmegaConf
+
+from summarize.runtime.publish import json_text, write_atomic
+from summarize.types import EventWork
+
+
+def peak_memory_mib() -> float:
+    """This process's own peak resident memory. VmHWM, not getrusage's maxrss: a child started
+    by a large parent (the benchmark's scaling runs) can report the parent's peak as its own."""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def write_manifest(
+    run_dir: Path, cfg: DictConfig, key: str, work: EventWork, stages: dict, status: str, outputs: dict
+) -> dict:
+    """Write `run_dir`/manifest.json; `stages` is the runner's record of each stage's seconds and counts."""
+    manifest = {
+        "event": work.event.id,
+        "status": status,
+        "key": key,
+        "finished_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "config": OmegaConf.to_container(cfg, resolve=True),
+        "inputs": [{"path": a.path, "sha256": a.sha256, "outlet": a.outlet} for a in work.articles],
+        "stages": stages,
+        "seconds_total": round(sum(s["seconds"] for s in stages.values()), 3),
+        "peak_memory_mib": peak_memory_mib(),
+        "scores": work.scores,
+        "dropped_blocks": [{"article": d.article_id, "reason": d.reason, "text": d.text} for d in work.dropped],
+        "outputs": outputs,
+    }
+    manifest_path = run_dir / "manifest.json"
+    write_atomic(manifest_path, json_text(manifest))
+    manifest["outputs"]["manifest"] = str(manifest_path)
+    return manifest
