@@ -6,7 +6,7 @@ Writes results.md, results.json and PNG charts into the run folder (outputs/benc
 ROUGE-1/2/Lsum F1 and recall averaged over each cluster's references, with bootstrap 95%
 intervals over clusters and a paired comparison of our pipeline against each peer. Cost is
 seconds per cluster (models already loaded; their load time is reported apart), our seconds per
-stage, peak memory, and tokens per second for a neural writer. A scaling run times dedup and
+stage, peak memory, and tokens per second for a neural writer. A scaling run times align and
 clustering on synthetic sets of growing size, each size in its own process.
 """
 
@@ -67,20 +67,26 @@ def bootstrap_interval(values: np.ndarray, samples: int, seed: int) -> tuple[flo
     return round(float(low), 2), round(float(high), 2)
 
 
-def run_ours(cluster: dict, cfg: DictConfig, models, stage_seconds: dict, counts: dict) -> tuple[list[str], float]:
-    """Our pipeline from clean to score on one cluster, its documents read as the articles of an event."""
+def parse_cluster(cluster: dict, cfg: DictConfig) -> EventWork:
+    """A cluster as an event: its documents as the articles ("article 1", ...); the event's other
+    settings from conf/bench/ (no title or keywords to lean on)."""
     articles = [
         parse_article(doc, article_id=f"{cluster['id']}_{i}", outlet=f"article {i + 1}", path="", sha256="")
         for i, doc in enumerate(cluster["documents"])
     ]
-    # The event's settings come from conf/bench/ (no title or keywords to lean on); its articles from the cluster.
     event = Event(
         id=cluster["id"], inputs=cfg.data, title=cfg.event.title, language=cfg.event.language, keywords=tuple(cfg.event.keywords)
     )
+    return EventWork(event, articles=tuple(articles))
+
+
+def run_ours(cluster: dict, cfg: DictConfig, models, stage_seconds: dict, counts: dict) -> tuple[list[str], float]:
+    """Our pipeline from clean to score on one cluster."""
+    work = parse_cluster(cluster, cfg)
     stages: dict = {}
     start = time.perf_counter()
     try:
-        work = summarize_work(EventWork(event, articles=tuple(articles)), cfg, models, stages)
+        work = summarize_work(work, cfg, models, stages)
         sentences = [s.text for s in work.brief.sentences]
     except InputError as error:  # scored as an empty summary, and counted
         log.warning("%s: %s", cluster["id"], error)
@@ -142,7 +148,7 @@ def charts(results: dict, folder: Path) -> list[str]:
     if results["scaling"]:
         figure, axis = plt.subplots(figsize=(6, 3.5))
         sizes = [r["size"] for r in results["scaling"]]
-        axis.loglog(sizes, [r["seconds"] for r in results["scaling"]], "o-", label="dedup + cluster seconds")
+        axis.loglog(sizes, [r["seconds"] for r in results["scaling"]], "o-", label="align + cluster seconds")
         axis.loglog(sizes, [sizes[0] and results["scaling"][0]["seconds"] * s / sizes[0] for s in sizes], "--", label="linear")
         twin = axis.twinx()
         twin.plot(sizes, [r["peak_mib"] for r in results["scaling"]], "s:", color="gray", label="peak MiB")
@@ -185,11 +191,11 @@ def markdown_report(results: dict) -> str:
     if ours.get("generation"):
         lines += ["", "Generation: " + ", ".join(f"{k} {v}" for k, v in ours["generation"].items())]
     if results["scaling"]:
-        lines += ["", "Scaling of dedup + clustering (synthetic sentences, one process per size):", "",
-                  "| sentences | unique | dedup s | cluster s | total s | growth per doubling | peak MiB |",
+        lines += ["", "Scaling of align + clustering (synthetic sentences, one process per size):", "",
+                  "| sentences | facts | align s | cluster s | total s | growth per doubling | peak MiB |",
                   "|---|---|---|---|---|---|---|"]
         for r in results["scaling"]:
-            lines.append(f"| {r['size']} | {r['unique']} | {r['dedup_seconds']:.2f} | {r['cluster_seconds']:.2f} | "
+            lines.append(f"| {r['size']} | {r['unique']} | {r['align_seconds']:.2f} | {r['cluster_seconds']:.2f} | "
                          f"{r['seconds']:.2f} | {r.get('growth_per_doubling') or ''} | {r['peak_mib']:.0f} |")
     return "\n".join(lines) + "\n"
 

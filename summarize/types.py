@@ -43,8 +43,9 @@ class Sentence:
 
 
 @dataclass(frozen=True, slots=True)
-class SupportedSentence:
-    """A sentence standing for a group of near-identical sentences, and every outlet that said it."""
+class Fact:
+    """One fact and every source sentence that states it, from one outlet or several. `text` is the
+    wording the brief shows: that of `sources[0]`, one outlet's own sentence."""
 
     text: str
     sources: tuple[Sentence, ...]
@@ -58,12 +59,18 @@ class SupportedSentence:
         return len(self.outlets)
 
 
+def independent_sources(outlets: Sequence[str], copies: Sequence[Sequence[str]]) -> int:
+    """How many sources `outlets` are when outlets carrying copies of one article count once."""
+    group = {outlet: min(g) for g in copies for outlet in g}
+    return len({group.get(outlet, outlet) for outlet in outlets})
+
+
 @dataclass(frozen=True, slots=True)
 class Subtopic:
     """Sentences about one aspect of the event, best first; `centrality` is parallel to `sentences`."""
 
     label: str
-    sentences: tuple[SupportedSentence, ...]
+    sentences: tuple[Fact, ...]
     centrality: tuple[float, ...]
     importance: float
 
@@ -74,14 +81,30 @@ class Subtopic:
 
 @dataclass(frozen=True, slots=True)
 class BriefSentence:
-    """A sentence of the brief and the source sentences that back it."""
+    """A sentence of the brief and the source sentences that back it: for an extractive brief,
+    every sentence of its fact, the one whose wording is shown first."""
 
     text: str
     sources: tuple[Sentence, ...]
+    # The text as the brief shows it, with each disputed value marked where it stands
+    # ("on January 6 (or January 5; sources differ)"); None when nothing in it is disputed.
+    marked: str | None = None
+
+    @property
+    def shown(self) -> str:
+        return self.marked or self.text
 
     @property
     def outlets(self) -> tuple[str, ...]:
         return tuple(sorted({s.outlet for s in self.sources}))
+
+    @property
+    def wording_outlet(self) -> str:
+        return self.sources[0].outlet if self.sources else ""
+
+    @property
+    def also_reported_by(self) -> tuple[str, ...]:
+        return tuple(o for o in self.outlets if o != self.wording_outlet)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,31 +114,25 @@ class BriefSection:
 
 
 @dataclass(frozen=True, slots=True)
-class Claim:
-    """A comparable statement: a count of something, or the date of an event, as one sentence puts it."""
-
-    kind: str  # "count" or "date"
-    subject: str  # what is counted ("agreements") or dated ("meeting")
-    value: str  # normalised: "15", ">200", "2026-01-05"
-    text: str  # as written: "15 cooperation agreements"
-    sentence: Sentence
-
-
-@dataclass(frozen=True, slots=True)
 class Disagreement:
-    """Outlets stating different values for one subject; `values` pairs each value with its outlets."""
+    """Outlets stating contradicting values of one quantity of one fact: `kind` "count", "amount"
+    or "date"; `subject` what is counted ("agreement"), the currency, or "date"; `values` pairs each
+    value as written with its outlets; `fact` is the fact's wording."""
 
     kind: str
     subject: str
     values: tuple[tuple[str, tuple[str, ...]], ...]
     sentence_ids: tuple[str, ...] = ()
+    fact: str = ""
 
     def as_record(self) -> dict:
         """The JSON shape of a disagreement, in brief.json and in the manifest's counts."""
         return {
             "kind": self.kind,
             "subject": self.subject,
+            "fact": self.fact,
             "values": [{"value": value, "outlets": list(outlets)} for value, outlets in self.values],
+            "sentence_ids": list(self.sentence_ids),
         }
 
 
@@ -127,6 +144,15 @@ class Brief:
     sections: tuple[BriefSection, ...]
     outlets: tuple[str, ...]
     disagreements: tuple[Disagreement, ...] = ()
+    copies: tuple[tuple[str, ...], ...] = ()  # outlets carrying copies of one article: one source
+
+    def support(self, sentence: BriefSentence) -> int:
+        """How many independent sources report the sentence's fact."""
+        return independent_sources(sentence.outlets, self.copies)
+
+    @property
+    def sources_count(self) -> int:
+        return independent_sources(self.outlets, self.copies)
 
     @property
     def sentences(self) -> tuple[BriefSentence, ...]:
@@ -138,7 +164,7 @@ class Brief:
 
     @property
     def word_count(self) -> int:
-        return sum(len(s.text.split()) for s in self.sentences)
+        return sum(len(s.shown.split()) for s in self.sentences)
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,6 +236,7 @@ class Models:
 
     encoder: Encoder
     writer: Writer | None  # None: the extractive writer
+    parser: Any = None  # spaCy's English pipeline (summarize.nlp.values.load_parser)
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,8 +250,9 @@ class EventWork:
     cleaned: tuple[Article, ...] = ()  # clean: the articles' on-topic body blocks
     dropped: tuple[DroppedBlock, ...] = ()  # clean
     sentences: tuple[Sentence, ...] = ()  # split
-    unique: tuple[SupportedSentence, ...] = ()  # dedup
-    claims: tuple[Claim, ...] = ()  # claims
+    values: dict[str, tuple[Any, ...]] = field(default_factory=dict)  # align: StatedValues by sentence id
+    facts: tuple[Fact, ...] = ()  # align
+    copies: tuple[tuple[str, ...], ...] = ()  # align: outlets whose articles are copies of one another
     disagreements: tuple[Disagreement, ...] = ()  # claims
     subtopics: tuple[Subtopic, ...] = ()  # cluster
     generations: tuple[Generation, ...] = ()  # generate: one per subtopic

@@ -6,7 +6,7 @@ import datetime as dt
 
 # The one way tests compose the project's config, as `python -m summarize OVERRIDES...` sees it.
 from summarize.config import compose as compose_config  # noqa: F401  (re-exported)
-from summarize.types import Article, Brief, BriefSection, BriefSentence, Sentence, Subtopic, SupportedSentence
+from summarize.types import Article, Brief, BriefSection, BriefSentence, Sentence, Subtopic, Fact
 
 
 def article(
@@ -35,16 +35,16 @@ def sentence(text: str, *, outlet: str = "A", article_id: str | None = None, pos
     )
 
 
-def supported(text: str, *outlets: str) -> SupportedSentence:
+def supported(text: str, *outlets: str) -> Fact:
     """A deduplicated sentence said by each of `outlets` (default one outlet, "A")."""
     outlets = outlets or ("A",)
-    return SupportedSentence(
+    return Fact(
         text=text,
         sources=tuple(sentence(text, outlet=o, position=i) for i, o in enumerate(outlets)),
     )
 
 
-def subtopic(label: str, sentences: list[SupportedSentence], importance: float = 1.0) -> Subtopic:
+def subtopic(label: str, sentences: list[Fact], importance: float = 1.0) -> Subtopic:
     return Subtopic(
         label=label,
         sentences=tuple(sentences),

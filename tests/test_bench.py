@@ -66,7 +66,7 @@ def test_synthetic_sentences_plant_near_duplicates():
     assert len({s.outlet for s in sentences}) == 8
 
 
-def test_scaling_measure_dedups_and_clusters():
+def test_scaling_measure_aligns_and_clusters():
     row = measure(300, [])
     assert row["size"] == 300
     assert 200 < row["unique"] < 300  # about one in five is a near-duplicate

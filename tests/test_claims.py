@@ -1,4 +1,4 @@
-"""Claims and disagreements: counts with what they count, event dates, and only real differences flagged."""
+"""The claims stage: within one fact, values of one quantity or date that outlets state differently."""
 
 from __future__ import annotations
 
@@ -7,99 +7,89 @@ import datetime as dt
 import pytest
 from factories import sentence
 
-from summarize.stages.claims import extract_claims, find_disagreements, resolve_dates
-from summarize.types import SupportedSentence
+from summarize.nlp.values import load_parser, sentence_values
+from summarize.stages.claims import conflicting, fact_disagreements
+from summarize.types import Fact
 
 
 @pytest.fixture
-def claims_of(stage_params):
-    settings = stage_params("claims")
+def disagreements_in(stage_params):
+    synonyms = stage_params("align")["synonyms"]
 
-    def claims_of(said: list[tuple[str, str]], dates: dict[str, dt.date] | None = None):
-        """`said`: (outlet, sentence) pairs; each outlet is its own article, dated from `dates`."""
-        sentences = [
-            SupportedSentence(text, (sentence(text, outlet=outlet, article_id=outlet, position=i),))
-            for i, (outlet, text) in enumerate(said)
-        ]
-        claims = extract_claims(sentences, dates or {}, **settings)
-        return claims, find_disagreements(claims)
+    def disagreements_in(said: list[tuple[str, str]], dates: dict[str, dt.date] | None = None):
+        """`said`: (outlet, sentence) pairs stating one fact; each outlet is its own article, dated from `dates`."""
+        sources = tuple(sentence(text, outlet=outlet, article_id=outlet, position=i) for i, (outlet, text) in enumerate(said))
+        values = sentence_values(sources, load_parser(), dates or {}, synonyms=synonyms)
+        return fact_disagreements(Fact(sources[0].text, sources), values)
 
-    return claims_of
+    return disagreements_in
 
 
-def test_different_counts_of_the_same_thing_are_flagged_with_their_outlets(claims_of):
-    claims, flags = claims_of(
+def test_different_counts_of_the_same_thing_are_flagged_with_their_outlets(disagreements_in):
+    (flag,) = disagreements_in(
         [
-            ("A", "The two sides signed 15 agreements on trade."),
-            ("B", "Officials signed 15 cooperation agreements in technology."),
-            ("C", "During the talks, the parties signed 14 memorandums of understanding."),
+            ("UNN", "During the talks, the parties signed 14 memorandums of understanding on trade."),
+            ("French", "Trade was highlighted, with 15 cooperation agreements signed."),
+            ("Saif", "The visit resulted in the signing of 15 agreements across trade and technology."),
         ]
     )
-    assert [(c.subject, c.value) for c in claims] == [("agreements", "15")] * 2 + [("agreements", "14")]
-    assert len(flags) == 1
-    assert flags[0].subject == "agreements"
-    assert flags[0].values == (
-        ("14 memorandums", ("C",)),
-        ("15 agreements / 15 cooperation agreements", ("A", "B")),
+    assert (flag.kind, flag.subject) == ("count", "agreement")
+    assert flag.values == (("14 memorandums", ("UNN",)), ("15 agreements / 15 cooperation agreements", ("French", "Saif")))
+    assert flag.fact.startswith("During the talks")
+
+
+def test_any_counted_noun_is_compared_not_only_configured_ones(disagreements_in):
+    (flag,) = disagreements_in(
+        [("A", "The opposition party won 300 seats in the new parliament."), ("B", "The opposition party won 320 seats in the new parliament.")]
     )
+    assert (flag.subject, [v for v, _ in flag.values]) == ("seat", ["300 seats", "320 seats"])
+
+
+def test_money_amounts_are_compared(disagreements_in):
+    (flag,) = disagreements_in(
+        [("A", "The government pledged $2 billion for the reconstruction."), ("B", "The government pledged $3 billion for the reconstruction.")]
+    )
+    assert (flag.kind, flag.subject) == ("amount", "USD")
+
+
+def test_dates_of_the_fact_are_resolved_and_compared(disagreements_in):
+    (flag,) = disagreements_in(
+        [
+            ("UNN", "Leaders of China and South Korea, during a meeting in Beijing on Monday, January 5, 2026, pledged to cooperate."),
+            ("French", "Xi Jinping and Lee Jae Myung met in Beijing on January 6, pledging to boost trade."),
+        ],
+        dates={"UNN": dt.date(2026, 1, 6), "French": dt.date(2026, 1, 6)},
+    )
+    assert flag.kind == "date"
+    assert [outlets for _, outlets in flag.values] == [("UNN",), ("French",)]
 
 
 @pytest.mark.parametrize(
     "said",
     [
-        [("A", "Lee began a four-day trip to China."), ("B", "Lee began a 4-day trip to China.")],
-        [("A", "More than 200 business leaders joined him."), ("B", "Over 200 business leaders joined him.")],
-        [("A", "Trade reached $273 billion in 2024 and 12 deals were signed."), ("B", "They signed twelve deals.")],
+        # A year, an age, an ordinal: not quantities of the fact.
+        [("A", "In 1998, when the storm killed 12 people, the levee broke."), ("B", "In 1999, when the storm killed 12 people, the levee broke.")],
+        [("A", "Smith, 51, was arrested on Friday in Leeds."), ("B", "Smith, 52, was arrested on Friday in Leeds.")],
+        [("A", "It was their second meeting this year."), ("B", "It was their third meeting this year.")],
+        # Numbers about different things.
+        [("A", "The last two years of his deal were guaranteed."), ("B", "He signed three deals with the club.")],
+        # The same values, written differently.
+        [("A", "Over 200 business leaders joined the trip."), ("B", "More than 200 business representatives joined the trip.")],
+        [("A", "The four-day visit began on Sunday."), ("B", "The 4-day visit began on Sunday.")],
     ],
-    ids=["four-day", "more-than-over", "digits-words"],
 )
-def test_wording_and_unit_variants_agree(claims_of, said):
-    claims, flags = claims_of(said)
-    assert len(claims) >= 2
-    assert flags == []
+def test_what_is_not_a_disagreement(disagreements_in, said):
+    assert disagreements_in(said) == []
 
 
-def test_a_bound_and_an_exact_count_are_different_values(claims_of):
-    _, flags = claims_of([("A", "More than 200 executives came."), ("B", "Exactly 150 executives came.")])
-    assert [d.subject for d in flags] == ["business delegates"]
+def test_one_outlet_alone_is_never_a_disagreement(disagreements_in):
+    assert disagreements_in([("A", "They signed 14 agreements."), ("A", "They signed 15 agreements.")]) == []
 
 
-def test_a_part_of_a_total_is_not_a_count_of_it(claims_of):
-    claims, flags = claims_of(
-        [("A", "They signed 15 agreements, and nine of these were agreements between companies."), ("B", "They signed 15 agreements.")]
-    )
-    assert {c.value for c in claims} == {"15"}
-    assert flags == []
-
-
-def test_one_outlet_alone_is_never_a_disagreement(claims_of):
-    _, flags = claims_of([("A", "They signed 15 agreements."), ("A", "Later they signed 14 agreements.")])
-    assert flags == []
-
-
-def test_event_dates_are_resolved_against_the_article_date(claims_of):
-    monday = dt.date(2026, 1, 5)
-    claims, flags = claims_of(
-        [
-            ("A", "Xi and Lee met in Beijing on Monday."),
-            ("B", "The leaders met on January 5 in the Great Hall."),
-            ("C", "Chinese President Xi Jinping hosted Lee on January 6, 2026."),
-        ],
-        dates={"A": dt.date(2026, 1, 6), "B": dt.date(2026, 1, 7)},
-    )
-    assert [(c.subject, c.value) for c in claims] == [("meeting", "2026-01-05"), ("meeting", "2026-01-05"), ("meeting", "2026-01-06")]
-    assert resolve_dates("He arrives this Sunday.", dt.date(2026, 1, 4)) == [dt.date(2026, 1, 4)]
-    assert resolve_dates("They met on Monday.", monday) == [monday]
-    assert [(d.subject, d.values) for d in flags] == [
-        ("meeting", (("January 5, 2026", ("A", "B")), ("January 6, 2026", ("C",))))
-    ]
-
-
-def test_a_date_in_a_sentence_without_the_event_is_not_a_claim(claims_of):
-    claims, _ = claims_of([("A", "The delegation left Seoul on January 4, 2026.")])
-    assert claims == []
-
-
-def test_a_month_day_is_not_counted(claims_of):
-    claims, _ = claims_of([("A", "On January 15 agreements were discussed at the summit.")], dates={"A": dt.date(2026, 1, 16)})
-    assert [c.kind for c in claims] == ["date"]
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [("15", "14", True), ("15", "15", False), (">200", "250", False), (">200", "150", True), ("~300", "310", False),
+     ("~300", "400", True), (">200", ">300", False), ("2026-01-05", "2026-01-06", True)],
+)
+def test_conflicting_values(a, b, expected):
+    assert conflicting(a, b) is expected

@@ -86,7 +86,7 @@ def test_full_run_writes_its_log_and_manifest_in_the_run_folder(full_run):
     assert sorted(p.name for p in run_dir.iterdir() if p.is_file()) == ["manifest.json", "summarize.log"]
     assert not (run_dir / "__main__.log").exists()
     log = (run_dir / "summarize.log").read_text()
-    for stage in ("read", "clean", "split", "dedup", "cluster", "write", "score", "publish"):
+    for stage in ("read", "clean", "split", "align", "claims", "cluster", "write", "score", "publish"):
         assert f"] - {stage} " in log, stage
     assert "published" in log
     manifest = json.loads((run_dir / "manifest.json").read_text())

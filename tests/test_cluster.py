@@ -1,11 +1,12 @@
-"""The cluster stage: subtopics from the deduplicated sentences."""
+"""The cluster stage: subtopics of the facts, their headings and their order."""
 
 from __future__ import annotations
 
 import pytest
 from factories import supported
 
-from summarize.stages.cluster import cluster_subtopics, subtopic_labels
+from summarize.nlp.values import load_parser
+from summarize.stages.cluster import cluster_subtopics
 
 TRADE = [
     "The European Union and Japan signed a free trade agreement cutting tariffs on cars and cheese.",
@@ -26,7 +27,7 @@ def cluster(encoder, stage_params):
     params = stage_params("cluster")
 
     def run(sentences, **overrides):
-        return cluster_subtopics(sentences, encoder, **{**params, **overrides})
+        return cluster_subtopics(sentences, encoder, parser=load_parser(), **{**params, **overrides})
 
     return run
 
@@ -65,15 +66,22 @@ def test_subtopics_are_ordered_by_importance(cluster, important):
         assert st.importance == pytest.approx(expected, abs=1e-3)
 
 
-def test_sentences_within_a_subtopic_are_ordered_by_support_times_centrality(cluster):
+def test_facts_within_a_subtopic_rank_by_outlets_then_centrality(cluster):
     sentences = [supported(t, "A") for t in TRADE[:3]] + [supported(TRADE[3], "A", "B")]
     sentences += [supported(t, "A") for t in FOOTBALL]
     subtopics = cluster(sentences)
 
     trade = next(st for st in subtopics if st.sentences[0].text in TRADE)
-    assert trade.sentences[0].text == TRADE[3]  # two outlets beat one
-    scores = [s.support * c for s, c in zip(trade.sentences, trade.centrality)]
-    assert scores == sorted(scores, reverse=True)
+    assert trade.sentences[0].text == TRADE[3]  # two outlets come first
+    assert [s.support for s in trade.sentences] == sorted((s.support for s in trade.sentences), reverse=True)
+
+
+def test_outlets_carrying_copies_count_once(cluster):
+    sentences = [supported(TRADE[0], "A", "B")] + [supported(TRADE[1], "A", "C")] + [supported(t, "A") for t in TRADE[2:] + FOOTBALL]
+    subtopics = cluster(sentences, copies=[("A", "B")])
+
+    trade = next(st for st in subtopics if st.sentences[0].text in TRADE)
+    assert trade.sentences[0].text == TRADE[1]  # A and C are two sources; A and B, copies, are one
 
 
 def test_labels_are_nonempty_and_name_their_subject(cluster):
@@ -88,18 +96,12 @@ def test_labels_are_nonempty_and_name_their_subject(cluster):
     assert any(word in by_subject["football"] for word in ("football", "league", "liverpool", "match", "united"))
 
 
-def test_label_leaves_out_the_event_title_words():
-    labels = subtopic_labels(
-        ["Lee and Xi discussed trade tariffs and trade deals.", "Lee and Xi discussed missiles and nuclear tests."],
-        terms=3,
-        known="Lee meets Xi",
-    )
-    assert all("Lee" not in label and "Xi" not in label for label in labels)
-    assert "rade" in labels[0] and "issile" in labels[1]
-
-
-def test_label_of_only_stop_words_is_other():
-    assert subtopic_labels(["It is what it is."], terms=3) == ["Other"]
+def test_headings_are_short_phrases_not_lists_of_terms(cluster):
+    sentences = [supported(t, "A") for t in TRADE + FOOTBALL]
+    for subtopic in cluster(sentences):
+        assert "," not in subtopic.label and 1 <= len(subtopic.label.split()) <= 5
+        words = " ".join(s.text for s in subtopic.sentences).lower()
+        assert all(w.lower().strip("'s") in words for w in subtopic.label.split() if len(w) > 3)
 
 
 def test_single_sentence_gives_one_subtopic(cluster):

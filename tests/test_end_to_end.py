@@ -69,7 +69,7 @@ def test_brief_files_are_published_in_the_event_folder(run):
 
 def test_brief_length(run):
     doc = run["doc"]
-    counted = sum(len(s["text"].split()) for s in brief_sentences(doc))
+    counted = sum(len(s["shown"].split()) for s in brief_sentences(doc))
     assert counted == doc["words"]
     assert 150 <= doc["words"] <= 250
     assert f"{doc['words']} words from" in run["md"]
@@ -231,24 +231,43 @@ def test_event_without_outlet_names_uses_file_stems(tmp_path, fast_pipeline):
 
 def test_the_two_disagreements_of_lee_beijing_are_flagged_and_nothing_else(run):
     flags = {d["subject"]: d for d in run["doc"]["disagreements"]}
-    assert set(flags) == {"agreements", "meeting"}
-    agreements = {v["value"]: v["outlets"] for v in flags["agreements"]["values"]}
+    assert set(flags) == {"agreement", "date"}
+    agreements = {v["value"]: v["outlets"] for v in flags["agreement"]["values"]}
     assert agreements == {
         "14 memorandums": ["UNN (citing AP)"],
         "15 agreements / 15 cooperation agreements": ["French AI news digest", "Saif Rahman blog"],
     }
-    meeting = {v["value"]: v["outlets"] for v in flags["meeting"]["values"]}
-    assert meeting == {
-        "January 5, 2026": ["Mainland news digest", "UNN (citing AP)"],
-        "January 6, 2026": ["French AI news digest"],
-    }
+    dates = {v["value"].split(" / ")[0]: v["outlets"] for v in flags["date"]["values"]}
+    assert dates == {"January 5": ["Mainland news digest", "UNN (citing AP)"], "January 6": ["French AI news digest"]}
     assert "## Where sources differ" in run["md"]
-    assert "Date of the meeting: January 5, 2026 (Mainland news digest; UNN (citing AP))" in run["md"]
     for s in brief_sentences(run["doc"]):
-        assert s["outlets_backing"] == f"{len(s['outlets'])} of 5"
         states_a_disputed_value = any(v in s["text"] for v in ("January 5", "January 6", "15 agreements", "14 memorandums"))
         assert s["disputed"] == states_a_disputed_value, s["text"]
+        # The disputed value is marked where it stands, with the other value.
+        assert ("sources differ" in s["shown"]) == states_a_disputed_value, s["shown"]
 
+
+def test_each_key_fact_is_cited_with_its_outlets_once(run):
+    """lee_beijing's facts that several outlets report (README, "Who reports what"), as this brief cites them:
+    never an outlet that does not state the fact, and no fact twice."""
+    sentences = brief_sentences(run["doc"])
+    by_fact = {
+        "summit": [s for s in sentences if "met in Beijing" in s["text"] or "meeting in Beijing" in s["text"]],
+        "agreements": [s for s in sentences if "agreements" in s["text"] or "memorandums" in s["text"]],
+        "business leaders": [s for s in sentences if "200 " in s["text"]],
+    }
+    reported_by = {
+        "summit": {"Mainland news digest", "French AI news digest", "UNN (citing AP)", "Saif Rahman blog"},
+        "agreements": {"Saif Rahman blog", "French AI news digest", "UNN (citing AP)"},
+        "business leaders": {"Saif Rahman blog", "UNN (citing AP)"},
+    }
+    for fact, cited in by_fact.items():
+        assert len(cited) == 1, (fact, [s["text"] for s in cited])
+        assert set(cited[0]["outlets"]) <= reported_by[fact], fact
+        assert len(cited[0]["outlets"]) >= 2, fact
+    for s in sentences:
+        assert s["outlets_backing"] == f"{len(s['outlets'])} of 5"
+        assert s["wording_outlet"] in s["outlets"] and s["text"] == s["sources"][0]["text"]
 
 def current_version(folder: Path) -> str:
     return os.readlink(folder / "current")

@@ -175,11 +175,11 @@ def test_word_cap_turns_away_a_long_faithful_sentence(write, subtopics):
 def test_subtopic_documents_give_one_document_per_article_in_article_order():
     from factories import sentence
 
-    from summarize.types import SupportedSentence
+    from summarize.types import Fact
 
     a2 = sentence("Second from A.", outlet="A", article_id="a", position=2)
     a1 = sentence("First from A.", outlet="A", article_id="a", position=1)
     b1 = sentence("Only from B.", outlet="B", article_id="b", position=5)
-    st = subtopic("S", [SupportedSentence(a2.text, (a2,)), SupportedSentence(b1.text, (b1,)), SupportedSentence(a1.text, (a1,))])
+    st = subtopic("S", [Fact(a2.text, (a2,)), Fact(b1.text, (b1,)), Fact(a1.text, (a1,))])
 
     assert subtopic_documents(st) == ["First from A. Second from A.", "Only from B."]

@@ -149,3 +149,12 @@ def test_a_sentence_about_the_text_is_rejected(encoder, sources, stage_params):
     guard = FaithfulnessGuard(encoder, **stage_params("guard"))
     verdict = guard.check("The above article provides a comprehensive overview of the summit in Beijing.", sources)
     assert not verdict.ok and verdict.reason == "about the text, not the news"
+
+
+def test_a_changed_quotation_is_rejected_and_an_exact_one_kept(guard):
+    source = supported('The visit is seen as an attempt to restore "horizontal and mutually beneficial" relations with Seoul.', "UNN")
+    changed = guard.check('The visit is seen as an attempt to restore "vertical and mutually beneficial" relations with Seoul.', [source])
+    exact = guard.check('The visit aims to restore “horizontal and mutually beneficial” relations with Seoul.', [source])
+
+    assert not changed.ok and changed.reason == "quotation not in sources: 'vertical and mutually beneficial'"
+    assert exact.ok, exact.reason

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+from typing import Any
 
 from summarize.nlp.embed import SentenceEncoder
 from summarize.stages.generate import build_writer
@@ -32,6 +33,15 @@ def load_encoder(params: dict) -> tuple[Encoder, dict]:
         return _encoders[identity], {"reused": True}
     encoder = _encoders[identity] = SentenceEncoder(**params)
     return encoder, {"dim": encoder.dim}
+
+
+def load_parser() -> tuple[Any, dict]:
+    """spaCy's English pipeline, which the claims and cluster stages parse sentences with."""
+    from summarize.nlp.values import load_parser as load
+
+    reused = load.cache_info().currsize > 0
+    parser = load()
+    return parser, {"reused": True} if reused else {"pipes": list(parser.pipe_names)}
 
 
 def load_writer(params: dict) -> tuple[Writer | None, dict]:

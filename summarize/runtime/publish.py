@@ -233,14 +233,18 @@ def brief_document(brief: Brief, sources: Sequence[Article], scores: dict, gener
         "generated_at": generated_at,
         "words": brief.word_count,
         "outlets": list(brief.outlets),
+        "copies": [list(group) for group in brief.copies],
         "sections": [
             {
                 "label": section.label,
                 "sentences": [
                     {
                         "text": sentence.text,
+                        "shown": sentence.shown,
+                        # The outlet whose wording is shown; the others report the same fact.
+                        "wording_outlet": sentence.wording_outlet,
                         "outlets": list(sentence.outlets),
-                        "outlets_backing": f"{len(sentence.outlets)} of {len(brief.outlets)}",
+                        "outlets_backing": f"{brief.support(sentence)} of {brief.sources_count}",
                         "disputed": any(s.id in brief.disputed_sentence_ids for s in sentence.sources),
                         "sources": [dataclasses.asdict(s) for s in sentence.sources],
                     }

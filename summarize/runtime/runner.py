@@ -24,10 +24,10 @@ from summarize.config import to_event, validate_event
 from summarize.errors import BusyError, SummarizeError
 from summarize.runtime.lock import EventLock
 from summarize.runtime.manifest import write_manifest
-from summarize.runtime.models import load_encoder, load_writer
+from summarize.runtime.models import load_encoder, load_parser, load_writer
 from summarize.runtime.publish import SharedLayout, publish_brief, published_key
 from summarize.runtime.run_key import run_key
-from summarize.stages import claims, clean, cluster, dedup, generate, guard, read, score, split, write
+from summarize.stages import align, claims, clean, cluster, generate, guard, read, score, split, write
 from summarize.types import EventWork, Models
 
 log = logging.getLogger(__name__)
@@ -47,7 +47,7 @@ class Stage:
 STAGES = (
     Stage("clean", clean.run, "clean"),
     Stage("split", split.run, "split"),
-    Stage("dedup", dedup.run, "dedup"),
+    Stage("align", align.run, "align"),
     Stage("claims", claims.run, "claims"),
     Stage("cluster", cluster.run, "cluster"),
     Stage("generate", generate.run, "model", neural=True),
@@ -58,7 +58,7 @@ STAGES = (
 READ = Stage("read", read.run, "read")
 # Every name a manifest's `stages` can hold, in the order a run records them: the one list that
 # tests and scripts use.
-STAGE_NAMES = ("read", "embed", "model", *(s.name for s in STAGES), "publish")
+STAGE_NAMES = ("read", "embed", "model", "parser", *(s.name for s in STAGES), "publish")
 
 
 def params(node: DictConfig) -> dict:
@@ -121,7 +121,8 @@ def read_event(cfg: DictConfig) -> EventRun:
 def load_models(cfg: DictConfig, stages: dict) -> Models:
     encoder = run_stage("embed", stages, load_encoder, params(cfg.embed))
     writer = run_stage("model", stages, load_writer, params(cfg.model))
-    return Models(encoder, writer)
+    parser = run_stage("parser", stages, load_parser)
+    return Models(encoder, writer, parser)
 
 
 def summarize_work(work: EventWork, cfg: DictConfig, models: Models, stages: dict) -> EventWork:

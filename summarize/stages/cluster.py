@@ -1,24 +1,23 @@
-"""Stage: group the deduplicated sentences into subtopics, label them, and rank them.
+"""Stage: group the facts into subtopics, head each with a short phrase, and rank them.
 
 Ward clustering with the number of subtopics chosen by silhouette: on one event every
 sentence is fairly close to every other, and threshold-based average linkage then chains
-nearly everything into one cluster. A subtopic's importance is the sum over its sentences of outlet support times centrality, so a
-subtopic ranks high when many outlets say many things close to its centre.
+nearly everything into one cluster. Within a subtopic, facts rank by how many outlets report
+them, then centrality; the subtopic holding the best-reported fact leads, then importance (the
+sum over its facts of support times centrality) orders the rest.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import re
-from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
 from sklearn.cluster import AgglomerativeClustering, MiniBatchKMeans
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.metrics import silhouette_score
 
-from summarize.types import Encoder, EventWork, Models, Subtopic, SupportedSentence
+from summarize.nlp.headings import subtopic_headings
+from summarize.types import Encoder, EventWork, Fact, Models, Subtopic, independent_sources
 
 
 def cluster_labels(
@@ -54,51 +53,7 @@ def cluster_labels(
     return best
 
 
-def _surface_form(term: str, text: str) -> str:
-    """The spelling a term most often has in the text ("north korea" -> "North Korea")."""
-    forms = re.findall(r"\b" + r"\s+".join(map(re.escape, term.split())) + r"\b", text, re.IGNORECASE)
-    return Counter(forms).most_common(1)[0][0] if forms else term
-
-
-# Frequent in news, never what a subtopic is about: reporting verbs, hedges, calendar words.
-NEWS_STOP_WORDS = frozenset(
-    "said says told stated noted added urged emphasized reported according amid concerning including "
-    "despite new also year week day today monday tuesday wednesday thursday friday saturday sunday "
-    "january february march april may june july august september october november december".split()
-)
-
-
-def subtopic_labels(documents: Sequence[str], terms: int, known: str = "") -> list[str]:
-    """A few terms per document that are frequent in it and rare in the others (class TF-IDF).
-
-    Words of `known` (the event title) are left out: every subtopic is about them.
-    """
-    stop_words = sorted(ENGLISH_STOP_WORDS | NEWS_STOP_WORDS | set(re.findall(r"\w+", known.lower())))
-    vectorizer = TfidfVectorizer(
-        stop_words=stop_words, ngram_range=(1, 2), token_pattern=r"(?u)\b[A-Za-z][\w-]+\b", sublinear_tf=True
-    )
-    try:
-        weights = vectorizer.fit_transform(documents).toarray()
-    except ValueError:  # only stop words
-        return ["Other" for _ in documents]
-    vocabulary = vectorizer.get_feature_names_out()
-    labels = []
-    for document, row in zip(documents, weights):
-        chosen: list[str] = []
-        for index in np.argsort(-row, kind="stable"):
-            if row[index] <= 0 or len(chosen) == terms:
-                break
-            term = str(vocabulary[index])
-            # "north korea" makes "north" and "korea" redundant, and the other way round.
-            if any(set(term.split()) & set(c.split()) for c in chosen):
-                continue
-            chosen.append(term)
-        label = ", ".join(_surface_form(t, document) for t in chosen) or "Other"
-        labels.append(label[0].upper() + label[1:])
-    return labels
-
-
-def lead_weight(sentence: SupportedSentence, decay: float | None) -> float:
+def lead_weight(sentence: Fact, decay: float | None) -> float:
     """News puts its main facts first: a sentence's weight falls with its earliest position,
     halving `decay` sentences into its article."""
     if not decay:
@@ -107,7 +62,7 @@ def lead_weight(sentence: SupportedSentence, decay: float | None) -> float:
 
 
 def cluster_subtopics(
-    sentences: Sequence[SupportedSentence],
+    sentences: Sequence[Fact],
     encoder: Encoder,
     *,
     title: str = "",
@@ -116,11 +71,16 @@ def cluster_subtopics(
     min_size: int = 3,
     ward_max_sentences: int = 2000,
     silhouette_sample: int = 2000,
-    label_terms: int = 3,
+    parser=None,
+    heading_words: int = 5,
+    heading_sentences: int = 4,
     position_decay: float | None = None,
     seed: int = 0,
+    copies: Sequence[Sequence[str]] = (),
 ) -> list[Subtopic]:
-    """Subtopics, most important first; within each, sentences by support x centrality x lead weight."""
+    """Subtopics, the one with the best-reported fact first, then by importance; within each, facts
+    by how many sources report them, then centrality x lead weight. Outlets carrying copies of one
+    article are one source."""
     if not sentences:
         return []
     vectors = encoder.encode([s.text for s in sentences])
@@ -133,10 +93,15 @@ def cluster_subtopics(
         centroid = vectors[indices].mean(0)
         centroid /= max(float(np.linalg.norm(centroid)), 1e-9)
         centrality = vectors[indices] @ centroid
-        score = np.array([sentences[i].support * lead_weight(sentences[i], position_decay) for i in indices]) * centrality
-        order = np.argsort(-score, kind="stable")
-        groups.append((indices[order], centrality[order], float(score.sum())))
-    labels = subtopic_labels([" ".join(sentences[i].text for i in g[0]) for g in groups], label_terms, title)
+        support = np.array([independent_sources(sentences[i].outlets, copies) for i in indices])
+        closeness = np.array([lead_weight(sentences[i], position_decay) for i in indices]) * centrality
+        order = np.lexsort((-closeness, -support))  # what most sources report first
+        groups.append((indices[order], centrality[order], float((support * closeness).sum()), int(support.max())))
+    # Headings from each subtopic's best sentences: parsing every sentence would cost more than the rest of the stage.
+    texts = [[sentences[i].text for i in g[0][:heading_sentences]] for g in groups]
+    parsed = iter(parser.pipe([t for group in texts for t in group]))
+    docs = [[next(parsed) for _ in group] for group in texts]
+    labels = subtopic_headings(texts, docs, title=title, max_words=heading_words)
     subtopics = [
         Subtopic(
             label=label,
@@ -144,12 +109,15 @@ def cluster_subtopics(
             centrality=tuple(round(float(c), 4) for c in centrality),
             importance=round(importance, 4),
         )
-        for label, (indices, centrality, importance) in zip(labels, groups)
+        for label, (indices, centrality, importance, _) in zip(labels, groups)
     ]
-    return sorted(subtopics, key=lambda s: -s.importance)
+    ranked = sorted(zip(subtopics, groups), key=lambda pair: (-pair[1][3], -pair[0].importance))
+    return [subtopic for subtopic, _ in ranked]
 
 
 def run(work: EventWork, params: dict, models: Models) -> tuple[EventWork, dict]:
-    subtopics = cluster_subtopics(work.unique, models.encoder, title=work.event.title or "", **params)
+    subtopics = cluster_subtopics(
+        work.facts, models.encoder, title=work.event.title or "", copies=work.copies, parser=models.parser, **params
+    )
     counts = {"subtopics": len(subtopics), "sizes": [len(s.sentences) for s in subtopics]}
     return dataclasses.replace(work, subtopics=tuple(subtopics)), counts

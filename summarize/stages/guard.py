@@ -18,9 +18,21 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from summarize.nlp.facts import stated_dates, stated_numbers
 from summarize.nlp.sentence_splitter import SENTENCE_END, punkt_tokenizer
-from summarize.types import Encoder, EventWork, GuardedSentence, Models, Sentence, SupportedSentence
+from summarize.types import Encoder, EventWork, GuardedSentence, Models, Sentence, Fact
 
 WORD = re.compile(r"[^\W\d_][\w’'-]*")
+# Words between quotation marks claim to be someone's own: “...”, "...", and '...' of two words or more
+# (a lone 'word' is as often an apostrophe as a quote).
+QUOTED = re.compile(r"[“\"]([^”\"]+)[”\"]|(?<!\w)'([^']+\s[^']+)'(?!\w)")
+
+
+def quotations(text: str) -> list[str]:
+    return [q for match in QUOTED.finditer(text) for q in match.groups() if q and q.strip()]
+
+
+def normalise_quote(text: str) -> str:
+    """Case, curly quotes and spacing aside, a quotation must stand word for word in a source."""
+    return " ".join(re.findall(r"\w+", text.lower()))
 
 
 def stated_names(text: str) -> set[str]:
@@ -56,10 +68,13 @@ class FaithfulnessGuard:
         self.min_similarity = min_similarity
         self.cite_similarity = cite_similarity
 
-    def check(self, sentence: str, sources: Sequence[SupportedSentence]) -> Verdict:
+    def check(self, sentence: str, sources: Sequence[Fact]) -> Verdict:
         if any(p.search(sentence) for p in self.meta):
             return Verdict(False, "about the text, not the news", ())
         source_text = " ".join(s.text for s in sources)
+        changed = [q for q in quotations(sentence) if normalise_quote(q) not in normalise_quote(source_text)]
+        if changed:
+            return Verdict(False, f"quotation not in sources: {changed[0]!r}", ())
         missing_dates = stated_dates(sentence) - stated_dates(source_text)
         if missing_dates:
             return Verdict(False, f"date not in sources: {', '.join(sorted(missing_dates))}", ())
@@ -82,7 +97,7 @@ class FaithfulnessGuard:
         cited = [i for i in order if i == order[0] or similarity[i] >= self.cite_similarity]
         return Verdict(True, None, tuple(src for i in cited for src in sources[i].sources))
 
-    def check_generation(self, text: str, sources: Sequence[SupportedSentence]) -> tuple[GuardedSentence, ...]:
+    def check_generation(self, text: str, sources: Sequence[Fact]) -> tuple[GuardedSentence, ...]:
         """Each sentence of one subtopic's generated text with its verdict; an empty text is one
         empty sentence, rejected, so that its subtopic still gets a replacement."""
         guarded = []

@@ -29,7 +29,7 @@ from summarize.types import (
     Models,
     Sentence,
     Subtopic,
-    SupportedSentence,
+    Fact,
 )
 
 
@@ -53,8 +53,10 @@ class BriefDraft:
         budget_words: int,
         max_words: int,
         redundancy_threshold: float,
+        disagreements: Sequence[Disagreement] = (),
     ):
         self.subtopics = subtopics
+        self.disagreements = disagreements
         self.encoder = encoder
         self.budget_words = budget_words
         self.max_words = max_words
@@ -68,21 +70,34 @@ class BriefDraft:
         return self.words >= self.budget_words
 
     def add(self, index: int, text: str, sources: tuple[Sentence, ...]) -> bool:
-        """Add a sentence to subtopic `index` unless it breaks the cap or repeats a chosen one."""
-        length = len(text.split())
+        """Add a sentence to subtopic `index` unless it breaks the cap or repeats a chosen one; a
+        disputed value in it is marked, and the marks count against the cap like any words."""
+        marked = mark_disputes(text, sources, self.disagreements)
+        length = len(marked.split())
         if self.words + length > self.max_words:
             return False
         vector = self.encoder.encode([text])[0]
         if self.vectors and max(float(v @ vector) for v in self.vectors) >= self.redundancy_threshold:
             return False
-        self.picks[index].append(BriefSentence(text=text, sources=sources))
+        self.picks[index].append(BriefSentence(text=text, sources=sources, marked=marked if marked != text else None))
         self.vectors.append(vector)
         self.words += length
         return True
 
-    def brief(self, *, event_id: str, title: str, date: dt.date | None, disagreements: Sequence[Disagreement]) -> Brief:
+    def brief(
+        self,
+        *,
+        event_id: str,
+        title: str,
+        date: dt.date | None,
+        disagreements: Sequence[Disagreement],
+        copies: Sequence[Sequence[str]],
+    ) -> Brief:
         sections = tuple(
-            BriefSection(label=subtopic.label, sentences=tuple(picks))
+            BriefSection(
+                label=subtopic.label,
+                sentences=tuple(picks),
+            )
             for subtopic, picks in zip(self.subtopics, self.picks)
             if picks
         )
@@ -95,16 +110,33 @@ class BriefDraft:
             sections=sections,
             outlets=outlets,
             disagreements=tuple(disagreements),
+            copies=tuple(tuple(group) for group in copies),
         )
 
 
-def extractive_candidates(subtopics: Sequence[Subtopic], dangling_openers: Sequence[str]) -> list[list[SupportedSentence]]:
+def mark_disputes(text: str, sources: Sequence[Sentence], disagreements: Sequence[Disagreement]) -> str:
+    """The wording with each disputed value it states marked where it stands: "on January 6 (or
+    January 5; sources differ)". The values and their outlets are listed below the brief."""
+    ids = {s.id for s in sources}
+    for disagreement in disagreements:
+        if not ids & set(disagreement.sentence_ids):
+            continue
+        for value, _ in disagreement.values:
+            written = next((w for w in value.split(" / ") if w in text), None)
+            if written:
+                others = [other.split(" / ")[0] for other, _ in disagreement.values if other != value]
+                text = text.replace(written, f"{written} (or {' or '.join(others)}; sources differ)", 1)
+                break
+    return text
+
+
+def extractive_candidates(subtopics: Sequence[Subtopic], dangling_openers: Sequence[str]) -> list[list[Fact]]:
     """Each subtopic's sentences, best first, without those that lean on missing context."""
     openers = {o.lower() for o in dangling_openers}
     return [[s for s in st.sentences if not leans_on_context(s.text, openers)] for st in subtopics]
 
 
-def take_best(draft: BriefDraft, index: int, queue: list[SupportedSentence]) -> SupportedSentence | None:
+def take_best(draft: BriefDraft, index: int, queue: list[Fact]) -> Fact | None:
     """Add the best sentence of `queue` the draft accepts, consuming the ones it refuses."""
     while queue and not draft.full:
         candidate = queue.pop(0)
@@ -121,6 +153,7 @@ def write_extractive(
     title: str,
     date: dt.date | None,
     disagreements: Sequence[Disagreement] = (),
+    copies: Sequence[Sequence[str]] = (),
     budget_words: int = 200,
     max_words: int = 250,
     max_sentences_per_subtopic: int = 3,
@@ -128,13 +161,18 @@ def write_extractive(
     dangling_openers: Sequence[str] = (),
 ) -> Brief:
     draft = BriefDraft(
-        subtopics, encoder, budget_words=budget_words, max_words=max_words, redundancy_threshold=redundancy_threshold
+        subtopics,
+        encoder,
+        budget_words=budget_words,
+        max_words=max_words,
+        redundancy_threshold=redundancy_threshold,
+        disagreements=disagreements,
     )
     queues = extractive_candidates(subtopics, dangling_openers)
     for _ in range(max_sentences_per_subtopic):
         for index, queue in enumerate(queues):
             take_best(draft, index, queue)
-    return draft.brief(event_id=event_id, title=title, date=date, disagreements=disagreements)
+    return draft.brief(event_id=event_id, title=title, date=date, disagreements=disagreements, copies=copies)
 
 
 def write_from_generations(
@@ -146,6 +184,7 @@ def write_from_generations(
     title: str,
     date: dt.date | None,
     disagreements: Sequence[Disagreement] = (),
+    copies: Sequence[Sequence[str]] = (),
     budget_words: int = 200,
     max_words: int = 250,
     max_sentences_per_subtopic: int = 3,
@@ -154,7 +193,12 @@ def write_from_generations(
 ) -> tuple[Brief, dict]:
     """The brief from the generated sentences the guard kept, and a report of what was replaced."""
     draft = BriefDraft(
-        subtopics, encoder, budget_words=budget_words, max_words=max_words, redundancy_threshold=redundancy_threshold
+        subtopics,
+        encoder,
+        budget_words=budget_words,
+        max_words=max_words,
+        redundancy_threshold=redundancy_threshold,
+        disagreements=disagreements,
     )
     fallbacks = extractive_candidates(subtopics, dangling_openers)
     report: dict = {"generated": 0, "kept": 0, "replaced": 0, "not_used": 0, "replacements": []}
@@ -177,7 +221,7 @@ def write_from_generations(
                     "replacement": replacement.text if replacement else None,
                 }
             )
-    return draft.brief(event_id=event_id, title=title, date=date, disagreements=disagreements), report
+    return draft.brief(event_id=event_id, title=title, date=date, disagreements=disagreements, copies=copies), report
 
 
 def run(work: EventWork, params: dict, models: Models) -> tuple[EventWork, dict]:
@@ -188,6 +232,7 @@ def run(work: EventWork, params: dict, models: Models) -> tuple[EventWork, dict]
         # The event's own date, else the latest article's.
         "date": event.date or max((a.date for a in work.cleaned if a.date), default=None),
         "disagreements": work.disagreements,
+        "copies": work.copies,
     }
     if models.writer is None:
         brief, counts = write_extractive(work.subtopics, models.encoder, **header, **params), {}

@@ -1,0 +1,352 @@
+"""Stage: group the sentences that state the same fact, in any wording, keeping every outlet that states it.
+
+Candidates are pairs whose character shingles overlap (MinHash LSH: copies, light edits) or whose
+MiniLM embeddings are close (paraphrases). A near-identical pair is one fact; a paraphrase from
+another article is one fact only when the two also agree on who and what they name (shared names
+and content words). Either way, sentences of opposite polarity ("agreed to extend" / "refused to
+extend") never are. Values may differ: "met on January 5" and "met on January 6" are one fact with
+a disputed date, which the claims stage finds. Groups grow by complete linkage, so a chain of
+loosely related sentences never becomes one fact.
+
+Articles that are copies of one another (syndicated, or scraped twice) are found here too: their
+outlets count as one source.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+
+from nltk.stem import PorterStemmer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+from summarize.nlp.facts import stated_dates
+from summarize.nlp.values import MAY_STATE_A_VALUE, StatedValue, sentence_values
+from summarize.types import Encoder, EventWork, Fact, Models, Sentence
+
+# Rows of the similarity matrix computed at once; bounds memory to CHUNK x n floats.
+CHUNK = 2048
+
+
+def shingles(text: str, size: int) -> set[str]:
+    normalised = " ".join(re.findall(r"\w+", text.lower()))
+    return {normalised[i : i + size] for i in range(max(1, len(normalised) - size + 1))}
+
+
+class DisjointSets:
+    def __init__(self, size: int):
+        self.parent = list(range(size))
+
+    def find(self, item: int) -> int:
+        while self.parent[item] != item:
+            self.parent[item] = self.parent[self.parent[item]]
+            item = self.parent[item]
+        return item
+
+    def union(self, a: int, b: int) -> None:
+        self.parent[self.find(a)] = self.find(b)
+
+
+def lexical_pairs(
+    texts: Sequence[str], *, shingle_size: int, num_perm: int, threshold: float, seed: int
+) -> list[tuple[int, int]]:
+    """Pairs whose shingle Jaccard reaches `threshold`: LSH candidates, verified exactly."""
+    sets = [shingles(t, shingle_size) for t in texts]
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    pairs = []
+    for i, shingle_set in enumerate(sets):
+        signature = MinHash(num_perm=num_perm, seed=seed)
+        signature.update_batch([s.encode() for s in shingle_set])
+        for j in lsh.query(signature):
+            if len(sets[j] & shingle_set) / len(sets[j] | shingle_set) >= threshold:
+                pairs.append((j, i))
+        lsh.insert(i, signature)
+    return pairs
+
+
+def semantic_pairs(vectors: np.ndarray, threshold: float) -> set[tuple[int, int]]:
+    """Every pair at or above `threshold` cosine, by comparing all pairs: quadratic."""
+    pairs = set()
+    for start in range(0, len(vectors), CHUNK):
+        similarity = vectors[start : start + CHUNK] @ vectors.T
+        for row, col in zip(*np.nonzero(similarity >= threshold)):
+            i = start + int(row)
+            if i < col:
+                pairs.add((i, int(col)))
+    return pairs
+
+
+def semantic_pairs_lsh(
+    vectors: np.ndarray, threshold: float, *, bands: int, bits_per_band: int, seed: int
+) -> set[tuple[int, int]]:
+    """Pairs at or above `threshold` among those sharing a band of random-hyperplane signs
+    (SimHash): near-linear, at a small loss of recall (32 bands of 12 bits find a pair at
+    cosine 0.85 with probability 0.96, and pairs closer than that more surely)."""
+    planes = np.random.default_rng(seed).normal(size=(vectors.shape[1], bands * bits_per_band)).astype(np.float32)
+    signs = (vectors @ planes > 0).reshape(len(vectors), bands, bits_per_band)
+    weights = 1 << np.arange(bits_per_band, dtype=np.int64)
+    keys = (signs * weights).sum(axis=2)  # one integer per sentence and band
+    pairs = set()
+    for band in range(bands):
+        order = np.argsort(keys[:, band], kind="stable")
+        boundaries = np.flatnonzero(np.diff(keys[order, band])) + 1
+        for bucket in np.split(order, boundaries):
+            if len(bucket) < 2:
+                continue
+            similarity = vectors[bucket] @ vectors[bucket].T
+            for row, col in zip(*np.nonzero(np.triu(similarity >= threshold, k=1))):
+                i, j = int(bucket[row]), int(bucket[col])
+                pairs.add((min(i, j), max(i, j)))
+    return pairs
+
+
+@functools.cache
+def _stemmer() -> PorterStemmer:
+    return PorterStemmer()
+
+
+@functools.lru_cache(maxsize=100_000)
+def stem(word: str) -> str:
+    """Porter's stem; news repeats its words, and stemming costs more than looking one up."""
+    return _stemmer().stem(word.lower())
+
+
+WORD = re.compile(r"[A-Za-z][\w'’-]*")
+WEEKDAY = re.compile(r"\b(?:on|this|last)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
+
+
+@dataclass(frozen=True, slots=True)
+class Anchors:
+    """What a sentence says: the stems of its content words (names included, split at hyphens, so
+    "Jae-myung" meets "Jae Myung"), its pairs of adjacent word stems, whether it states a
+    negation and whether it states a date."""
+
+    stems: frozenset[str]
+    bigrams: frozenset[tuple[str, str]]
+    negated: bool
+    dated: bool = False
+    classes: frozenset[str] = frozenset()  # the configured synonym classes it counts ("agreement")
+
+
+def sentence_anchors(
+    text: str, negations: frozenset[str], values: Sequence[StatedValue] = (), classes: frozenset[str] = frozenset()
+) -> Anchors:
+    """`values` (parsed) are needed only for the configured classes a sentence counts: dates are
+    read from the text, which costs no parse."""
+    stems, sequence, negated = set(), [], False
+    for word in WORD.findall(text):
+        lower = re.sub(r"['’]s$", "", word.lower())
+        if lower in negations or lower.endswith("n't"):
+            negated = True
+        for part in lower.split("-"):
+            sequence.append(stem(part))
+            if part not in ENGLISH_STOP_WORDS and len(part) >= 3:
+                stems.add(sequence[-1])
+    dated = bool(stated_dates(text) or WEEKDAY.search(text))
+    counted_classes = frozenset(v.key for v in values if v.kind == "count" and v.key in classes)
+    return Anchors(frozenset(stems), frozenset(zip(sequence, sequence[1:])), negated, dated, counted_classes)
+
+
+def opposed(a: Anchors, b: Anchors, antonyms: Sequence[tuple[str, str]]) -> bool:
+    """One states a negation the other does not, or each holds one side of an antonym pair."""
+    if a.negated != b.negated:
+        return True
+    return any((x in a.stems and y in b.stems) or (y in a.stems and x in b.stems) for x, y in antonyms)
+
+
+class EventVocabulary:
+    """How telling a shared word is within this event: inverse sentence frequency. Every sentence
+    of a story about Lee's visit names Lee and China; few say "pledged" or "memorandums"."""
+
+    def __init__(self, anchors: Sequence[Anchors]):
+        frequency: dict[str, int] = {}
+        for a in anchors:
+            for term in a.stems:
+                frequency[term] = frequency.get(term, 0) + 1
+        total = len(anchors) + 1
+        self.weight = {term: float(np.log(total / count)) + 0.1 for term, count in frequency.items()}
+
+    def cosine(self, a: frozenset[str], b: frozenset[str]) -> float:
+        """Cosine of the two sets of stems, each weighted by how rare it is in the event (TF-IDF)."""
+        if not a or not b:
+            return 0.0
+        squared = {t: self.weight.get(t, 0.0) ** 2 for t in a | b}
+        return sum(squared[t] for t in a & b) / float(np.sqrt(sum(squared[t] for t in a) * sum(squared[t] for t in b)))
+
+
+def pair_features(cosine: float, a: Anchors, b: Anchors, vocabulary: EventVocabulary) -> np.ndarray:
+    """What the same-fact rule weighs: closeness in meaning (MiniLM cosine), the words the two
+    share weighted by how rare they are in the event, the share of the shorter one's word pairs
+    the other repeats (who did what, in the same words), and whether both date what they report."""
+    shared_bigrams = len(a.bigrams & b.bigrams) / max(1, min(len(a.bigrams), len(b.bigrams)))
+    return np.array([cosine, vocabulary.cosine(a.stems, b.stems), shared_bigrams, float(a.dated and b.dated)])
+
+
+FEATURES = ("cosine", "word_cosine", "shared_bigrams", "both_dated")
+
+
+@dataclass(frozen=True, slots=True)
+class FactRule:
+    """When sentences state the same fact (conf/align/default.yaml says where each value comes from)."""
+
+    weights: tuple[float, ...]  # one per FEATURES, then the intercept: a logistic score
+    min_score: float  # a pair from two articles is one fact at or above this score
+    group_min_score: float  # every two sentences of one fact score at least this
+    near_identical_cosine: float
+    antonyms: tuple[tuple[str, str], ...]
+
+    def score(self, features: np.ndarray) -> float:
+        return float(1 / (1 + np.exp(-(features @ np.array(self.weights[:-1]) + self.weights[-1]))))
+
+    def same_fact(self, score: float, near_copy: bool, cross_article: bool, opposite: bool, same_class: bool = False) -> bool:
+        """`same_class`: both count one configured class of things ("15 agreements", "14 memorandums"):
+        within one event, the agreements signed or the people killed are one fact, whatever each says."""
+        if opposite:
+            return False
+        return near_copy or (cross_article and (same_class or score >= self.min_score))
+
+
+def group_facts(pairs: Sequence[tuple[float, int, int]], size: int, compatible) -> list[list[int]]:
+    """Groups of sentence indices, merged best pair first; two groups merge only when every
+    member of one is `compatible(x, y)` with every member of the other (complete linkage)."""
+    group_of = list(range(size))
+    members: dict[int, list[int]] = {i: [i] for i in range(size)}
+    for _, i, j in sorted(pairs, reverse=True):
+        gi, gj = group_of[i], group_of[j]
+        if gi == gj:
+            continue
+        if not all(compatible(x, y) for x in members[gi] for y in members[gj]):
+            continue
+        for x in members[gj]:
+            group_of[x] = gi
+        members[gi] += members.pop(gj)
+    return [sorted(m) for m in members.values()]
+
+
+def copied_articles(
+    sentences: Sequence[Sentence], near_copies: set[tuple[int, int]], min_share: float
+) -> tuple[tuple[str, ...], ...]:
+    """Outlets whose articles are copies of one another: at least `min_share` of the shorter
+    article's sentences, and two at least, have a near-identical sentence in the other."""
+    per_article: dict[str, list[int]] = {}
+    for index, sentence in enumerate(sentences):
+        per_article.setdefault(sentence.article_id, []).append(index)
+    matched: dict[tuple[str, str], set[int]] = {}
+    for i, j in near_copies:
+        a, b = sentences[i].article_id, sentences[j].article_id
+        if a != b:
+            matched.setdefault((a, b), set()).add(i)
+            matched.setdefault((b, a), set()).add(j)
+    groups = DisjointSets(len(sentences))
+    first = {article: indices[0] for article, indices in per_article.items()}
+    for (a, b), hits in matched.items():
+        shorter = min(len(per_article[a]), len(per_article[b]))
+        # Two sentences at least: one shared sentence (a quote, a wire line) makes no copy.
+        if len(hits) >= max(2, min_share * shorter) and len(per_article[a]) <= len(per_article[b]):
+            groups.union(first[a], first[b])
+    outlets: dict[int, set[str]] = {}
+    for article, index in first.items():
+        outlets.setdefault(groups.find(index), set()).add(sentences[index].outlet)
+    return tuple(sorted(tuple(sorted(o)) for o in outlets.values() if len(o) > 1))
+
+
+def wording_first(indices: list[int], sentences: Sequence[Sentence], vectors: np.ndarray) -> tuple[Sentence, ...]:
+    """The group's sentences, the one whose wording the brief shows first: the member closest to
+    all the others (it states what they share); on ties the longer, which is the more complete."""
+    centrality = (vectors[indices] @ vectors[indices].T).sum(1)
+    best = max(range(len(indices)), key=lambda k: (round(float(centrality[k]), 6), len(sentences[indices[k]].text)))
+    order = [indices[best]] + [i for i in indices if i != indices[best]]
+    return tuple(sentences[i] for i in order)
+
+
+def align_facts(
+    sentences: Sequence[Sentence],
+    encoder: Encoder,
+    values: Mapping[str, Sequence[StatedValue]] | None = None,
+    classes: frozenset[str] = frozenset(),
+    *,
+    weights: Sequence[float],
+    min_score: float = 0.5,
+    group_min_score: float = 0.3,
+    candidate_cosine: float = 0.45,
+    near_identical_cosine: float = 0.85,
+    shingle_size: int = 5,
+    num_perm: int = 128,
+    jaccard_threshold: float = 0.5,
+    negations: Sequence[str] = ("not", "no", "never", "neither", "nor", "without", "cannot"),
+    antonyms: Sequence[Sequence[str]] = (),
+    copy_share: float = 0.6,
+    exact_max_sentences: int = 4096,
+    lsh_bands: int = 32,
+    lsh_bits_per_band: int = 12,
+    seed: int = 1,
+) -> tuple[list[Fact], tuple[tuple[str, ...], ...], dict[str, int]]:
+    """One `Fact` per group of sentences stating the same thing, in order of first appearance;
+    the groups of outlets whose articles are copies; and counts."""
+    texts = [s.text for s in sentences]
+    vectors = encoder.encode(texts)
+    rule = FactRule(tuple(weights), min_score, group_min_score, near_identical_cosine, tuple((stem(a), stem(b)) for a, b in antonyms))
+    values = values or {}
+    anchors = [sentence_anchors(s.text, frozenset(negations), values.get(s.id, ()), classes) for s in sentences]
+    vocabulary = EventVocabulary(anchors)
+    lexical = {(min(i, j), max(i, j)) for i, j in lexical_pairs(texts, shingle_size=shingle_size, num_perm=num_perm, threshold=jaccard_threshold, seed=seed)}
+    if len(sentences) <= exact_max_sentences:
+        semantic = semantic_pairs(vectors, candidate_cosine)
+    else:
+        semantic = semantic_pairs_lsh(vectors, candidate_cosine, bands=lsh_bands, bits_per_band=lsh_bits_per_band, seed=seed)
+
+    def pair_score(i: int, j: int) -> float:
+        return rule.score(pair_features(float(vectors[i] @ vectors[j]), anchors[i], anchors[j], vocabulary))
+
+    def compatible(i: int, j: int) -> bool:
+        near_copy = float(vectors[i] @ vectors[j]) >= near_identical_cosine
+        same_class = bool(anchors[i].classes & anchors[j].classes)
+        return not opposed(anchors[i], anchors[j], rule.antonyms) and (near_copy or same_class or pair_score(i, j) >= group_min_score)
+
+    accepted, near_copies, opposed_pairs = [], set(), 0
+    for i, j in lexical | semantic:
+        cosine = float(vectors[i] @ vectors[j])
+        near_copy = (i, j) in lexical or cosine >= near_identical_cosine
+        opposite = opposed(anchors[i], anchors[j], rule.antonyms)
+        score = pair_score(i, j)
+        same_class = bool(anchors[i].classes & anchors[j].classes)
+        if rule.same_fact(score, near_copy, sentences[i].article_id != sentences[j].article_id, opposite, same_class):
+            accepted.append((1.0 if near_copy or same_class else score, i, j))
+            if near_copy:
+                near_copies.add((i, j))
+        elif opposite and (near_copy or score >= min_score):
+            opposed_pairs += 1
+    groups = group_facts(accepted, len(sentences), compatible)
+    facts = []
+    for group in sorted(groups):
+        ordered = wording_first(group, sentences, vectors)
+        facts.append(Fact(text=ordered[0].text, sources=ordered))
+    copies = copied_articles(sentences, near_copies, copy_share)
+    counts = {
+        "sentences_in": len(sentences),
+        "facts": len(facts),
+        "candidate_pairs": len(lexical | semantic),
+        "same_fact_pairs": len(accepted),
+        "pairs_held_apart_as_opposed": opposed_pairs,
+        "copies": [list(group) for group in copies],
+    }
+    return facts, copies, counts
+
+
+def run(work: EventWork, params: dict, models: Models) -> tuple[EventWork, dict]:
+    synonyms = params.pop("synonyms")
+    # Parsing is the costly part: only sentences with a number and a word of a configured class
+    # are parsed here, for the classes they count; the claims stage parses the rest it needs.
+    class_word = re.compile(r"\b(?:" + "|".join(re.escape(w) for words in synonyms.values() for w in words) + r")", re.IGNORECASE)
+    counting = [s for s in work.sentences if MAY_STATE_A_VALUE.search(s.text) and class_word.search(s.text)]
+    values = sentence_values(counting, models.parser, {a.id: a.date for a in work.cleaned}, synonyms=synonyms)
+    facts, copies, counts = align_facts(work.sentences, models.encoder, values, frozenset(synonyms), **params)
+    counts["sentences_parsed"] = len(values)
+    counts["multi_outlet"] = sum(f.support >= 2 for f in facts)
+    return dataclasses.replace(work, values=values, facts=tuple(facts), copies=copies), counts

@@ -1,0 +1,145 @@
+"""The align stage: sentences stating the same fact, in any wording, grouped with every outlet that states them."""
+
+from __future__ import annotations
+
+import pytest
+from factories import sentence
+
+from summarize.nlp.values import load_parser, sentence_values
+from summarize.stages.align import align_facts, copied_articles, sentence_anchors
+
+MET = "South Korean President Lee Jae Myung met Chinese President Xi Jinping in Beijing on Monday."
+MET_EDITED = "South Korean President Lee Jae Myung met Chinese President Xi Jinping in Beijing on Monday, officials said."
+RAIN = "Heavy rain flooded several streets in the port city of Busan overnight."
+TRADE = "Bilateral trade between the two countries was worth about 273 billion dollars in 2024."
+
+
+@pytest.fixture
+def align(encoder, stage_params):
+    params = stage_params("align")
+    synonyms = params.pop("synonyms")
+
+    def run(sentences, **overrides):
+        values = sentence_values(sentences, load_parser(), {}, synonyms=synonyms)
+        return align_facts(sentences, encoder, values, frozenset(synonyms), **{**params, **overrides})
+
+    return run
+
+
+def test_near_identical_sentences_from_two_outlets_are_one_fact(align):
+    a = sentence(MET, outlet="Devdiscourse", article_id="a")
+    b = sentence(MET_EDITED, outlet="UNN", article_id="b")
+    facts, copies, counts = align([a, b])
+
+    (fact,) = facts
+    assert fact.outlets == ("Devdiscourse", "UNN") and fact.support == 2
+    assert set(fact.sources) == {a, b}
+    # The wording shown is one outlet's own sentence, and it comes first.
+    assert fact.text == fact.sources[0].text
+    assert counts["sentences_in"] == 2 and counts["facts"] == 1
+    assert copies == ()
+
+
+def test_a_paraphrase_that_says_who_did_what_is_the_same_fact(align):
+    a = sentence("Lee Jae Myung and Xi Jinping signed a trade pact in Beijing on Monday.", outlet="A", article_id="a")
+    b = sentence("On Monday in Beijing, Xi Jinping and Lee Jae Myung signed a pact on trade.", outlet="B", article_id="b")
+    facts, _, _ = align([a, b])
+
+    assert [f.outlets for f in facts] == [("A", "B")]
+
+
+def test_same_topic_but_another_fact_stays_apart(align):
+    met = sentence("Lee Jae Myung met Xi Jinping at the Great Hall of the People in Beijing.", outlet="A", article_id="a")
+    urged = sentence("Lee Jae Myung urged Xi Jinping to use his influence over North Korea.", outlet="B", article_id="b")
+    facts, _, _ = align([met, urged])
+
+    assert [f.outlets for f in facts] == [("A",), ("B",)]
+
+
+@pytest.mark.parametrize(
+    ("yes", "no"),
+    [
+        ("The two sides agreed to extend the ceasefire by thirty days.", "The two sides refused to extend the ceasefire by thirty days."),
+        ("The council approved the new budget on Tuesday.", "The council did not approve the new budget on Tuesday."),
+    ],
+)
+def test_opposite_statements_are_never_one_fact_however_close(align, yes, no):
+    a = sentence(yes, outlet="A", article_id="a")
+    b = sentence(no, outlet="B", article_id="b")
+    facts, _, counts = align([a, b])
+
+    assert [f.outlets for f in facts] == [("A",), ("B",)]
+    assert counts["pairs_held_apart_as_opposed"] == 1
+
+
+def test_sentences_that_differ_in_a_value_are_one_fact_so_the_dispute_shows(align):
+    five = sentence("The two leaders met on January 5 at the Great Hall of the People.", outlet="A", article_id="a")
+    six = sentence("The two leaders met on January 6 at the Great Hall of the People.", outlet="B", article_id="b")
+    facts, _, _ = align([five, six])
+
+    assert [f.outlets for f in facts] == [("A", "B")]
+
+
+def test_counts_of_one_configured_class_are_one_fact(align):
+    """Within one event the agreements signed are one fact, whatever number and word each outlet uses."""
+    a = sentence("During the talks, the parties signed 14 memorandums of understanding on seafood trade.", outlet="A", article_id="a")
+    b = sentence("Economic relations led to the signing of 15 agreements across trade and investment.", outlet="B", article_id="b")
+    facts, _, _ = align([a, b])
+
+    assert [f.outlets for f in facts] == [("A", "B")]
+
+
+def test_exact_duplicates_within_one_article_merge_and_keep_first_appearance_order(align):
+    first = sentence(RAIN, outlet="A", article_id="a", position=0)
+    again = sentence(RAIN, outlet="A", article_id="a", position=3)
+    facts, _, _ = align([first, sentence(TRADE, outlet="A", article_id="a", position=1), again])
+
+    assert [f.text for f in facts] == [RAIN, TRADE]
+    assert set(facts[0].sources) == {first, again} and facts[0].support == 1
+
+
+def test_every_sentence_is_in_exactly_one_fact(align):
+    texts = [MET, MET_EDITED, RAIN, TRADE, "Samsung executives travelled with the president to Beijing."]
+    sentences = [sentence(t, outlet=f"O{i % 3}", article_id=f"a{i % 3}", position=i) for i, t in enumerate(texts)]
+    facts, _, _ = align(sentences)
+
+    sources = [s for f in facts for s in f.sources]
+    assert sorted(s.id for s in sources) == sorted(s.id for s in sentences)
+
+
+def test_no_chains_of_loosely_related_sentences(align):
+    """Complete linkage: a fact's sentences are all close to one another, not only each to its neighbour."""
+    texts = [
+        "Lee Jae Myung met Xi Jinping in Beijing on Monday to discuss trade.",
+        "Lee Jae Myung and Xi Jinping discussed trade and tourism in Beijing.",
+        "Tourism between China and South Korea has recovered since the pandemic.",
+        "South Korean pop music remains restricted in China.",
+    ]
+    sentences = [sentence(t, outlet=f"O{i}", article_id=f"a{i}") for i, t in enumerate(texts)]
+    facts, _, _ = align(sentences)
+
+    for fact in facts:
+        assert not {s.text for s in fact.sources} >= {texts[0], texts[3]}
+
+
+def test_articles_that_copy_one_another_are_found():
+    wire = [sentence(f"Wire sentence number {i} about the summit.", outlet="A", article_id="a", position=i) for i in range(4)]
+    copy = [sentence(s.text, outlet="B", article_id="b", position=s.position) for s in wire]
+    other = [sentence("An original report.", outlet="C", article_id="c")]
+    sentences = wire + copy + other
+    near = {(i, i + 4) for i in range(4)}
+
+    assert copied_articles(sentences, near, 0.6) == (("A", "B"),)
+    assert copied_articles(sentences, {(0, 4)}, 0.6) == ()
+
+
+def test_anchors_split_hyphenated_names_and_see_negation():
+    a = sentence_anchors("Lee Jae-myung did not sign the deal.", frozenset({"not"}))
+    b = sentence_anchors("Lee Jae Myung signed the deal.", frozenset({"not"}))
+
+    assert {"jae", "myung"} <= a.stems and {"jae", "myung"} <= b.stems
+    assert a.negated and not b.negated
+
+
+def test_empty_input(align):
+    assert align([])[0] == []
