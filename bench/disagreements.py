@@ -37,7 +37,6 @@ class Change:
     old: str  # the number as written, and its replacement
     new: str
     changed_outlet: str
-    kept_outlet: str
 
 
 def counts_by_article(cluster: dict, models: Models, synonyms) -> dict[tuple[str, str], dict[int, str]]:
@@ -59,7 +58,7 @@ def change_one(cluster: dict, models: Models, synonyms) -> Change | None:
     for (key, value), documents in sorted(counts_by_article(cluster, models, synonyms).items()):
         if len(documents) < 2 or int(value) < 2:
             continue
-        changed, kept = sorted(documents)[-1], sorted(documents)[0]
+        changed = sorted(documents)[-1]
         old = documents[changed]
         new = str(int(value) + max(2, int(value) // 5))
         text = cluster["documents"][changed]
@@ -69,7 +68,7 @@ def change_one(cluster: dict, models: Models, synonyms) -> Change | None:
             continue
         documents_after = list(cluster["documents"])
         documents_after[changed] = pattern.sub(new, text)
-        return Change({**cluster, "documents": documents_after}, key, old, new, f"article {changed + 1}", f"article {kept + 1}")
+        return Change({**cluster, "documents": documents_after}, key, old, new, f"article {changed + 1}")
     return None
 
 
@@ -82,11 +81,12 @@ def disagreements_of(cluster: dict, cfg: DictConfig, models: Models) -> list[Dis
 
 
 def caught(change: Change, flags: list[Disagreement]) -> bool:
-    """A flag on the changed thing holding the old value with the kept outlet and the new one with the changed outlet."""
+    """A flag on the changed thing holding the new value with the changed outlet, and the old value
+    with outlets that still state it (any of them: the cluster may have several)."""
     for flag in flags:
         if flag.kind != "count" or flag.subject != change.key:
             continue
-        with_old = any(change.old.replace(",", "") in v.replace(",", "") and change.kept_outlet in o for v, o in flag.values)
+        with_old = any(change.old.replace(",", "") in v.replace(",", "") and change.changed_outlet not in o for v, o in flag.values)
         with_new = any(change.new in v and change.changed_outlet in o for v, o in flag.values)
         if with_old and with_new:
             return True

@@ -28,7 +28,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from summarize.nlp.facts import stated_dates
 from summarize.nlp.values import MAY_STATE_A_VALUE, StatedValue, sentence_values
-from summarize.types import Encoder, EventWork, Fact, Models, Sentence
+from summarize.types import Encoder, EventWork, Fact, Models, Sentence, independent_sources
 
 # Rows of the similarity matrix computed at once; bounds memory to CHUNK x n floats.
 CHUNK = 2048
@@ -348,5 +348,6 @@ def run(work: EventWork, params: dict, models: Models) -> tuple[EventWork, dict]
     values = sentence_values(counting, models.parser, {a.id: a.date for a in work.cleaned}, synonyms=synonyms)
     facts, copies, counts = align_facts(work.sentences, models.encoder, values, frozenset(synonyms), **params)
     counts["sentences_parsed"] = len(values)
-    counts["multi_outlet"] = sum(f.support >= 2 for f in facts)
+    # Facts that two or more outlets report (copies of one article counted once).
+    counts["facts_2plus_outlets"] = sum(independent_sources(f.outlets, copies) >= 2 for f in facts)
     return dataclasses.replace(work, values=values, facts=tuple(facts), copies=copies), counts

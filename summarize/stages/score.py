@@ -53,6 +53,9 @@ def score_brief(
             round(sum(len(s.outlets) >= 2 for s in sentences) / len(sentences), 3) if sentences else 0.0
         ),
         "outlets_cited": len({o for s in sentences for o in s.outlets}),
+        # Outlets carrying copies of one article count once, as the brief counts them.
+        "mean_outlets_per_sentence": round(sum(brief.support(s) for s in sentences) / len(sentences), 2) if sentences else 0.0,
+        "disagreements_flagged": len(brief.disagreements),
     }
     if reference is not None:
         scores["rouge"] = rouge(
