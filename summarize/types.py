@@ -89,6 +89,7 @@ class BriefSentence:
     # The text as the brief shows it, with each disputed value marked where it stands
     # ("on January 6 (or January 5; sources differ)"); None when nothing in it is disputed.
     marked: str | None = None
+    generated: bool = False  # written by the neural writer from its fact's sentences
 
     @property
     def shown(self) -> str:
@@ -100,7 +101,8 @@ class BriefSentence:
 
     @property
     def wording_outlet(self) -> str:
-        return self.sources[0].outlet if self.sources else ""
+        """The outlet whose sentence is shown; none for a generated one."""
+        return self.sources[0].outlet if self.sources and not self.generated else ""
 
     @property
     def also_reported_by(self) -> tuple[str, ...]:
@@ -255,7 +257,8 @@ class EventWork:
     copies: tuple[tuple[str, ...], ...] = ()  # align: outlets whose articles are copies of one another
     disagreements: tuple[Disagreement, ...] = ()  # claims
     subtopics: tuple[Subtopic, ...] = ()  # cluster
-    generations: tuple[Generation, ...] = ()  # generate: one per subtopic
-    guarded: tuple[tuple[GuardedSentence, ...], ...] = ()  # guard: per subtopic
+    fused: tuple[Fact, ...] = ()  # generate: the facts the neural writer fused, each from all its outlets
+    generations: tuple[Generation, ...] = ()  # generate: one per fused fact
+    guarded: tuple[GuardedSentence, ...] = ()  # guard: each generation's sentence and its verdict
     brief: Brief | None = None  # write
     scores: dict[str, Any] | None = None  # score

@@ -96,7 +96,9 @@ def test_bench_run_on_two_clusters(tmp_path):
         assert 0 <= system["rouge2"] <= 100 and system["words"] <= 120
     assert saved["clusters"] == 2 and set(saved["paired"]) == {"lead", "lexrank", "textrank"}
     assert [r["size"] for r in saved["scaling"]] == [300, 600] and "growth_per_doubling" in saved["scaling"][1]
-    assert results["ours"]["load_seconds"]["embed"] > 0
+    # Load time is reported apart (0 when an earlier test in this process loaded the models already).
+    assert set(results["ours"]["load_seconds"]) == {"embed", "model", "parser"}
+    assert all(seconds >= 0 for seconds in results["ours"]["load_seconds"].values())
     assert "| summarize |" in (tmp_path / "results.md").read_text()
     for chart in ("rouge.png", "seconds.png", "scaling.png"):
         assert (tmp_path / chart).read_bytes()[:4] == b"\x89PNG"

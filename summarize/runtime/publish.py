@@ -243,6 +243,7 @@ def brief_document(brief: Brief, sources: Sequence[Article], scores: dict, gener
                         "shown": sentence.shown,
                         # The outlet whose wording is shown; the others report the same fact.
                         "wording_outlet": sentence.wording_outlet,
+                        "generated": sentence.generated,
                         "outlets": list(sentence.outlets),
                         "outlets_backing": f"{brief.support(sentence)} of {brief.sources_count}",
                         "disputed": any(s.id in brief.disputed_sentence_ids for s in sentence.sources),

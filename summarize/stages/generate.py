@@ -1,4 +1,4 @@
-"""Stage: a neural writer (conf/model/) turns each subtopic's source sentences into a sentence or two.
+"""Stage: a neural writer (conf/model/) fuses each fact that several outlets report into one sentence.
 
 A writer loads once per process and is called with a batch of subtopics, each a list of
 documents (one per article, its sentences in the subtopic); that shape serves a local loop,
@@ -24,7 +24,7 @@ from transformers import AutoModelForCausalLM, AutoModelForSeq2SeqLM, AutoTokeni
 from transformers.utils import logging as transformers_logging
 
 from summarize.errors import ModelError
-from summarize.types import EventWork, Generation, Models, Sentence, Subtopic
+from summarize.types import EventWork, Fact, Generation, Models, Sentence, Subtopic
 
 log = logging.getLogger(__name__)
 
@@ -260,27 +260,32 @@ def build_writer(model_cfg: dict) -> Seq2SeqWriter | CausalWriter | None:
     raise ModelError(f"model.kind must be extractive, seq2seq or causal, not {kind!r}")
 
 
-def subtopic_documents(subtopic: Subtopic) -> list[str]:
-    """A neural writer's input for one subtopic: one document per article, its sentences in article order."""
-    by_article: dict[str, list[Sentence]] = {}
-    for supported in subtopic.sentences:
-        first = supported.sources[0]
-        by_article.setdefault(first.article_id, []).append(first)
-    return [" ".join(s.text for s in sorted(group, key=lambda s: s.position)) for group in by_article.values()]
+def fact_documents(fact: Fact) -> list[str]:
+    """A neural writer's input for one fact: each outlet's sentences stating it, one document per outlet."""
+    by_outlet: dict[str, list[Sentence]] = {}
+    for sentence in fact.sources:
+        by_outlet.setdefault(sentence.outlet, []).append(sentence)
+    return [" ".join(s.text for s in sorted(group, key=lambda s: s.position)) for group in by_outlet.values()]
+
+
+def facts_to_fuse(subtopics: Sequence[Subtopic]) -> list[Fact]:
+    """The facts two or more outlets report, in brief order: one outlet's fact is its own sentence already."""
+    return [fact for subtopic in subtopics for fact in subtopic.sentences if fact.support >= 2]
 
 
 def run(work: EventWork, params: dict, models: Models) -> tuple[EventWork, dict]:
-    """One generation per subtopic; `params` (conf/model/) built the writer when the models loaded."""
+    """One sentence fused per fact from all its outlets; `params` (conf/model/) built the writer when the models loaded."""
+    facts = facts_to_fuse(work.subtopics)
     start = time.perf_counter()
-    generations = models.writer([subtopic_documents(st) for st in work.subtopics])
+    generations = models.writer([fact_documents(f) for f in facts]) if facts else []
     seconds = time.perf_counter() - start
     new_tokens = sum(g.new_tokens for g in generations)
     counts = {
-        "subtopics": len(generations),
+        "facts": len(generations),
         "input_tokens": sum(g.input_tokens for g in generations),
         "dropped_tokens": sum(g.dropped_tokens for g in generations),
         "new_tokens": new_tokens,
-        "seconds_per_subtopic": round(seconds / max(len(generations), 1), 3),
+        "seconds_per_fact": round(seconds / max(len(generations), 1), 3),
         "new_tokens_per_second": round(new_tokens / seconds, 1) if seconds else None,
     }
-    return dataclasses.replace(work, generations=tuple(generations)), counts
+    return dataclasses.replace(work, fused=tuple(facts), generations=tuple(generations)), counts

@@ -113,11 +113,13 @@ class FaithfulnessGuard:
 
 
 def run(work: EventWork, params: dict, models: Models) -> tuple[EventWork, dict]:
+    """Each fused sentence checked against its own fact's sentences; a kept one is backed by all
+    of them and by nothing else, so it cites the fact's outlets, never more."""
     guard = FaithfulnessGuard(models.encoder, **params)
-    guarded = tuple(
-        guard.check_generation(generation.text, subtopic.sentences)
-        for subtopic, generation in zip(work.subtopics, work.generations)
-    )
-    sentences = [s for group in guarded for s in group]
-    counts = {"checked": len(sentences), "passed": sum(s.ok for s in sentences)}
-    return dataclasses.replace(work, guarded=guarded), counts
+    guarded = []
+    for fact, generation in zip(work.fused, work.generations):
+        sources = [Fact(s.text, (s,)) for s in fact.sources]
+        first = guard.check_generation(generation.text, sources)[0]  # one fact, one sentence
+        guarded.append(GuardedSentence(first.text, first.reason, fact.sources if first.ok else ()))
+    counts = {"checked": len(guarded), "passed": sum(g.ok for g in guarded)}
+    return dataclasses.replace(work, guarded=tuple(guarded)), counts

@@ -4,9 +4,9 @@ The extractive writer takes whole source sentences, so every brief sentence is o
 outlets actually printed. It goes round the subtopics in order of importance, taking each
 one's best remaining sentence, until the word budget is spent: breadth first, then depth.
 
-With a neural writer configured, the brief takes its generated sentences for each subtopic
-instead, as the guard stage judged them; a sentence the guard rejected is replaced by the best
-extractive sentence of its subtopic, and the replacement and its reason are recorded.
+With a neural writer configured, the facts are chosen the same way, and each fact that several
+outlets report is shown in the sentence the writer fused from all of them, when the guard kept
+it; a rejected one gives way to the fact's own wording, and the reason is recorded.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -69,7 +69,7 @@ class BriefDraft:
     def full(self) -> bool:
         return self.words >= self.budget_words
 
-    def add(self, index: int, text: str, sources: tuple[Sentence, ...]) -> bool:
+    def add(self, index: int, text: str, sources: tuple[Sentence, ...], generated: bool = False) -> bool:
         """Add a sentence to subtopic `index` unless it breaks the cap or repeats a chosen one; a
         disputed value in it is marked, and the marks count against the cap like any words."""
         marked = mark_disputes(text, sources, self.disagreements)
@@ -79,7 +79,7 @@ class BriefDraft:
         vector = self.encoder.encode([text])[0]
         if self.vectors and max(float(v @ vector) for v in self.vectors) >= self.redundancy_threshold:
             return False
-        self.picks[index].append(BriefSentence(text=text, sources=sources, marked=marked if marked != text else None))
+        self.picks[index].append(BriefSentence(text, sources, marked if marked != text else None, generated))
         self.vectors.append(vector)
         self.words += length
         return True
@@ -136,13 +136,34 @@ def extractive_candidates(subtopics: Sequence[Subtopic], dangling_openers: Seque
     return [[s for s in st.sentences if not leans_on_context(s.text, openers)] for st in subtopics]
 
 
-def take_best(draft: BriefDraft, index: int, queue: list[Fact]) -> Fact | None:
-    """Add the best sentence of `queue` the draft accepts, consuming the ones it refuses."""
+def take_best(
+    draft: BriefDraft, index: int, queue: list[Fact], wording: Callable[[Fact], BriefSentence] | None = None
+) -> Fact | None:
+    """Add the best fact of `queue` the draft accepts, consuming the ones it refuses."""
     while queue and not draft.full:
         candidate = queue.pop(0)
-        if draft.add(index, candidate.text, candidate.sources):
+        shown = wording(candidate) if wording else BriefSentence(candidate.text, candidate.sources)
+        if draft.add(index, shown.text, candidate.sources, generated=shown.generated):
             return candidate
     return None
+
+
+def fill(
+    draft: BriefDraft,
+    subtopics: Sequence[Subtopic],
+    max_sentences_per_subtopic: int,
+    dangling_openers: Sequence[str],
+    wording: Callable[[Fact], BriefSentence] | None = None,
+) -> list[Fact]:
+    """Round the subtopics in order, each time taking each one's best remaining fact, until the
+    budget is spent; returns the facts taken."""
+    queues = extractive_candidates(subtopics, dangling_openers)
+    taken = []
+    for _ in range(max_sentences_per_subtopic):
+        for index, queue in enumerate(queues):
+            if fact := take_best(draft, index, queue, wording):
+                taken.append(fact)
+    return taken
 
 
 def write_extractive(
@@ -168,16 +189,14 @@ def write_extractive(
         redundancy_threshold=redundancy_threshold,
         disagreements=disagreements,
     )
-    queues = extractive_candidates(subtopics, dangling_openers)
-    for _ in range(max_sentences_per_subtopic):
-        for index, queue in enumerate(queues):
-            take_best(draft, index, queue)
+    fill(draft, subtopics, max_sentences_per_subtopic, dangling_openers)
     return draft.brief(event_id=event_id, title=title, date=date, disagreements=disagreements, copies=copies)
 
 
 def write_from_generations(
     subtopics: Sequence[Subtopic],
-    guarded: Sequence[Sequence[GuardedSentence]],
+    fused: Sequence[Fact],
+    guarded: Sequence[GuardedSentence],
     encoder: Encoder,
     *,
     event_id: str,
@@ -191,7 +210,10 @@ def write_from_generations(
     redundancy_threshold: float = 0.7,
     dangling_openers: Sequence[str] = (),
 ) -> tuple[Brief, dict]:
-    """The brief from the generated sentences the guard kept, and a report of what was replaced."""
+    """The brief's facts chosen as the extractive writer chooses them, each fused fact in the
+    sentence generated from it when the guard kept it, else in its own outlet's wording; and a
+    report: fused facts `kept` in generated wording, `replaced` (with the reason), `not_used`
+    (facts the brief did not take)."""
     draft = BriefDraft(
         subtopics,
         encoder,
@@ -200,26 +222,25 @@ def write_from_generations(
         redundancy_threshold=redundancy_threshold,
         disagreements=disagreements,
     )
-    fallbacks = extractive_candidates(subtopics, dangling_openers)
-    report: dict = {"generated": 0, "kept": 0, "replaced": 0, "not_used": 0, "replacements": []}
-    for index, (subtopic, sentences) in enumerate(zip(subtopics, guarded)):
-        for sentence in sentences[:max_sentences_per_subtopic]:
-            if draft.full:
-                break
-            report["generated"] += bool(sentence.text)
-            if sentence.ok:
-                # Refused only for the cap or for repeating a chosen sentence: not a fault.
-                report["kept" if draft.add(index, sentence.text, sentence.backing) else "not_used"] += 1
-                continue
-            replacement = take_best(draft, index, fallbacks[index])
+    verdicts = dict(zip(fused, guarded))
+
+    def wording(fact: Fact) -> BriefSentence:
+        verdict = verdicts.get(fact)
+        if verdict is not None and verdict.ok:
+            return BriefSentence(verdict.text, fact.sources, generated=True)
+        return BriefSentence(fact.text, fact.sources)
+
+    taken = set(fill(draft, subtopics, max_sentences_per_subtopic, dangling_openers, wording))
+    report: dict = {"fused": len(fused), "kept": 0, "replaced": 0, "not_used": 0, "replacements": []}
+    for fact, verdict in verdicts.items():
+        if fact not in taken:
+            report["not_used"] += 1
+        elif verdict.ok:
+            report["kept"] += 1
+        else:
             report["replaced"] += 1
             report["replacements"].append(
-                {
-                    "subtopic": subtopic.label,
-                    "generated": sentence.text,
-                    "reason": sentence.reason,
-                    "replacement": replacement.text if replacement else None,
-                }
+                {"fact": fact.text, "generated": verdict.text, "reason": verdict.reason, "replacement": fact.text}
             )
     return draft.brief(event_id=event_id, title=title, date=date, disagreements=disagreements, copies=copies), report
 
@@ -237,6 +258,6 @@ def run(work: EventWork, params: dict, models: Models) -> tuple[EventWork, dict]
     if models.writer is None:
         brief, counts = write_extractive(work.subtopics, models.encoder, **header, **params), {}
     else:
-        brief, counts = write_from_generations(work.subtopics, work.guarded, models.encoder, **header, **params)
+        brief, counts = write_from_generations(work.subtopics, work.fused, work.guarded, models.encoder, **header, **params)
     counts.update(sentences=len(brief.sentences), words=brief.word_count)
     return dataclasses.replace(work, brief=brief), counts
