@@ -158,3 +158,22 @@ def test_a_changed_quotation_is_rejected_and_an_exact_one_kept(guard):
 
     assert not changed.ok and changed.reason == "quotation not in sources: 'vertical and mutually beneficial'"
     assert exact.ok, exact.reason
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        'The report is: "Over 200 business leaders, including executives from Samsung and Hyundai, joined the trip."',
+        "The report: Over 200 business leaders, including executives from Samsung and Hyundai, joined the trip.",
+        "Here is the sentence: Over 200 business leaders, including executives from Samsung and Hyundai, joined the trip.",
+    ],
+)
+def test_a_chat_models_frame_round_its_answer_is_removed_before_the_check(guard, sources, answer):
+    (checked,) = guard.check_generation(answer, sources)
+    assert checked.text == BUSINESS and checked.ok, checked.reason
+
+
+def test_a_sentence_that_only_mentions_a_report_keeps_its_words(guard):
+    text = 'The report said "two leaders" met, and "both sides" agreed.'
+    assert guard.unframed(text) == text
+    assert guard.unframed('"Seoul" and "Beijing" agreed.') == '"Seoul" and "Beijing" agreed.'

@@ -1,7 +1,7 @@
 """Stage: the faithfulness guard. A generated sentence reaches the brief only if its sources back it.
 
-Every number, date and name the sentence states must appear in the source sentences of its
-subtopic, and the sentence must be close in meaning to at least one of them. Names are found
+Every number, date and name the sentence states must appear in the source sentences of the
+fact it was written from, every quotation must stand in them word for word, and the sentence must be close in meaning to at least one of them. Names are found
 with a capitalisation heuristic (no NER model ships offline): a capitalised word counts as a
 name unless it opens the sentence and is a common word.
 """
@@ -62,9 +62,11 @@ class FaithfulnessGuard:
         min_similarity: float = 0.6,
         cite_similarity: float = 0.7,
         meta_patterns: Sequence[str] = (),
+        answer_framing: Sequence[str] = (),
     ):
         self.encoder = encoder
         self.meta = [re.compile(p, re.IGNORECASE) for p in meta_patterns]
+        self.framing = [re.compile(p, re.IGNORECASE) for p in answer_framing]
         self.min_similarity = min_similarity
         self.cite_similarity = cite_similarity
 
@@ -97,11 +99,23 @@ class FaithfulnessGuard:
         cited = [i for i in order if i == order[0] or similarity[i] >= self.cite_similarity]
         return Verdict(True, None, tuple(src for i in cited for src in sources[i].sources))
 
+    def unframed(self, text: str) -> str:
+        """The answer without the frame a chat model puts round it: "The report is: \"X.\"" is "X."."""
+        for pattern in self.framing:
+            stripped = pattern.sub("", text, count=1)
+            if stripped != text:
+                stripped = stripped.strip()
+                inner = stripped[1:-1]
+                if len(stripped) > 1 and stripped[0] in "\"“" and stripped[-1] in "\"”" and not re.search("[\"“”]", inner):
+                    stripped = inner.strip()
+                return stripped
+        return text.strip()
+
     def check_generation(self, text: str, sources: Sequence[Fact]) -> tuple[GuardedSentence, ...]:
-        """Each sentence of one subtopic's generated text with its verdict; an empty text is one
-        empty sentence, rejected, so that its subtopic still gets a replacement."""
+        """Each sentence of one generated text, unframed, with its verdict; an empty text is one
+        empty sentence, rejected, so that its fact still gets a replacement."""
         guarded = []
-        for sentence in punkt_tokenizer().tokenize(text) or [""]:
+        for sentence in punkt_tokenizer().tokenize(self.unframed(text)) or [""]:
             if not sentence:
                 guarded.append(GuardedSentence(sentence, "empty generation"))
             elif not sentence.endswith(SENTENCE_END):
