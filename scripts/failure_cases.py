@@ -12,10 +12,15 @@ from __future__ import annotations
 import argparse
 import fcntl
 import os
+import random
+import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -27,6 +32,47 @@ FRENCH = (
     "La visite d'État de quatre jours est la première d'un président sud-coréen depuis six ans."
 )
 JUNK = "Accept cookies\nSubscribe to our newsletter\nHome | World | Business | Sport\n"
+# Text of a file outside the event's folder: it must never reach a brief.
+OUTSIDE_MARKER = "OUTSIDE-FILE-TEXT"
+# Article text that, published raw, would clear a reader's terminal and reverse what follows.
+CONTROLS = "Lee Jae Myung and Xi Jinping met in Beijing \x1b[2J\x1bc on Monday\u202e, the two leaders sa\u200bid."
+# A file name that, printed raw, would clear the terminal and forge a second error line.
+FORGING_NAME = "a\x1b[2Jb\nsummarize: error: forged.txt"
+
+
+def big_article(max_bytes: int = 1_990_000) -> bytes:
+    """An article just under the 2 MB cap, of the seeds' sentences with their numbers varied."""
+    lines = [line for seed in sorted(SEEDS.iterdir()) for line in seed.read_text(encoding="utf-8").splitlines()]
+    sentences = [s for line in lines for s in re.split(r"(?<=[.!?])\s+(?=[A-Z])", line) if len(s.split()) >= 6 and s.endswith(".")]
+    rng, paragraphs, size = random.Random(7), [], 0
+    while size < max_bytes - 2000:
+        paragraph = " ".join(re.sub(r"\d+", lambda m: str(rng.randint(1, 999)), rng.choice(sentences)) for _ in range(4))
+        paragraphs.append(paragraph)
+        size += len(paragraph.encode()) + 2
+    return ("date 2026-01-05\nLee Jae Myung in Beijing: the full record\n\n" + "\n\n".join(paragraphs) + "\n").encode()
+
+
+def with_image(folder: Path) -> Path:
+    """The seeds, with a Markdown image in the middle of one sentence of one article."""
+    seeds_with(folder)
+    article = sorted(folder.iterdir())[1]
+    text = article.read_text(encoding="utf-8")
+    words = text.split(". ")[3].split()
+    middle = " ".join(words[: len(words) // 2])
+    article.write_text(text.replace(middle, middle + " ![photo](https://example.com/a.jpg)", 1), encoding="utf-8")
+    return folder
+
+
+def swap_forever(article: Path, outside: Path, stop: threading.Event) -> None:
+    """Swap `article` between its own text and a link to `outside`, each swap one atomic rename."""
+    keep = article.with_name(".keep")
+    os.link(article, keep)
+    while not stop.is_set():
+        for make in (lambda p: p.symlink_to(outside), lambda p: os.link(keep, p)):
+            staged = article.with_name(".swap")
+            staged.unlink(missing_ok=True)
+            make(staged)
+            os.replace(staged, article)
 
 
 def seeds_with(folder: Path, extra: dict[str, bytes] | None = None, keep: int = 5) -> Path:
@@ -43,6 +89,7 @@ def cases(tmp: Path) -> list[tuple[str, list[str]]]:
     outside = tmp / "outside.txt"
     outside.write_text("A file of another event.\n")
     links = seeds_with(tmp / "links")
+    utf16_seed = sorted(SEEDS.iterdir())[0].read_text(encoding="utf-8").encode("utf-16")
     (links / "999_link.txt").symlink_to(outside)
     return [
         ("no event", []),
@@ -69,6 +116,21 @@ def cases(tmp: Path) -> list[tuple[str, list[str]]]:
         ("another run holds the lock", ["+event=lee_beijing", "force=true", "publish.lock_timeout_s=1", "SHARED=locked"]),
         ("rerun, nothing changed", ["+event=lee_beijing"]),
         ("rerun with force=true", ["+event=lee_beijing", "force=true"]),
+        # What a red-team found (issue 13).
+        ("an article swapped with an outside link during the run", ["+event=lee_beijing", "force=true", f"event.inputs={seeds_with(tmp / 'race')}", "RACE=swap"]),
+        ("publish.markdown_name is a path", ["+event=lee_beijing", "force=true", f"publish.markdown_name={tmp / 'victim.md'}"]),
+        ("publish.json_name reaches outside", ["+event=lee_beijing", "force=true", "publish.json_name=../../x.json"]),
+        ("rerun with brief.md deleted", ["+event=lee_beijing", "SHARED=no-markdown"]),
+        ("rerun with brief.md a stale plain file", ["+event=lee_beijing", "SHARED=stale-markdown"]),
+        ("run folder is not writable", ["+event=lee_beijing", "force=true", "RUNS=a-file"]),
+        ("control characters in a file name", ["+event=lee_beijing", f"event.inputs={seeds_with(tmp / 'esc', {FORGING_NAME: b''})}"]),
+        ("control characters in article text", ["+event=lee_beijing", "force=true", f"event.inputs={seeds_with(tmp / 'ctl', {'999.txt': CONTROLS.encode()})}"]),
+        ("SIGTERM during the run", ["+event=lee_beijing", "force=true", "SIGNAL=TERM"]),
+        ("SIGINT during the run", ["+event=lee_beijing", "force=true", "SIGNAL=INT"]),
+        ("UTF-16 article with a byte-order mark", ["+event=lee_beijing", "force=true", f"event.inputs={seeds_with(tmp / 'u16', {'999.txt': utf16_seed}, keep=4)}"]),
+        ("UTF-16 article without a byte-order mark", ["+event=lee_beijing", "force=true", f"event.inputs={seeds_with(tmp / 'u16le', {'999.txt': 'Lee and Xi met in Beijing.'.encode('utf-16-le')})}"]),
+        ("a 1.99 MB article", ["+event=lee_beijing", "force=true", f"event.inputs={seeds_with(tmp / 'big', {'999_big.txt': big_article()})}"]),
+        ("a Markdown image in a sentence", ["+event=lee_beijing", "force=true", f"event.inputs={with_image(tmp / 'img')}"]),
     ]
 
 
@@ -77,34 +139,95 @@ def last_nights_brief(shared: Path) -> bytes:
     return (folder / "brief.md").read_bytes() + (folder / "brief.json").read_bytes()
 
 
-def run_case(name: str, args: list[str], tmp: Path, published: Path) -> dict:
-    shared = tmp / "shared" / name.replace(" ", "_").replace("'", "").replace(":", "")
-    shutil.copytree(published, shared, symlinks=True)
-    before = last_nights_brief(shared)
-    lock = None
+def prepare_shared(shared: Path, args: list[str]) -> None:
+    """Last night's shared folder, harmed as the case's SHARED= marker says."""
+    folder = shared / "lee_beijing"
     if "SHARED=blocked" in args:
         # A file where the event's staging folder must go: every write below it fails (ENOTDIR).
         shutil.rmtree(shared / ".summarize" / "staging", ignore_errors=True)
         (shared / ".summarize" / "staging").write_text("blocked")
+    if "SHARED=no-markdown" in args:
+        (folder / "brief.md").unlink()
+    if "SHARED=stale-markdown" in args:
+        (folder / "brief.md").unlink()
+        (folder / "brief.md").write_text("# A stale brief left by hand\n")
+
+
+def run_command(args: list[str], env: dict, cwd: Path, signal_name: str | None) -> subprocess.CompletedProcess:
+    """The job; with `signal_name`, sent that signal once it has begun reading the articles."""
+    command = [sys.executable, "-m", "summarize", *args]
+    if not signal_name:
+        return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    runs = Path(env["SUMMARIZE_RUNS_DIR"])
+    while process.poll() is None and not any("] - read " in log.read_text() for log in runs.glob("*/*/summarize.log")):
+        time.sleep(0.1)
+    process.send_signal(getattr(signal, f"SIG{signal_name}"))
+    stdout, stderr = process.communicate()
+    return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
+
+
+def run_case(name: str, args: list[str], tmp: Path, published: Path) -> dict:
+    slug = re.sub(r"\W+", "_", name)
+    shared = tmp / "shared" / slug
+    shutil.copytree(published, shared, symlinks=True)
+    before = last_nights_brief(shared)
+    prepare_shared(shared, args)
+    lock = None
     if "SHARED=locked" in args:
         lock = open(shared / ".summarize" / "locks" / "lee_beijing.lock", "a")
         fcntl.flock(lock, fcntl.LOCK_EX)
-    args = [a for a in args if not a.startswith("SHARED=")]
+    runs = tmp / "runs" / slug
+    if "RUNS=a-file" in args:
+        runs.parent.mkdir(parents=True, exist_ok=True)
+        runs.write_text("a file where the run folder must go")
+    stop, racer = threading.Event(), None
+    if "RACE=swap" in args:
+        outside = tmp / "outside-race.txt"
+        outside.write_text(f"{OUTSIDE_MARKER} Lee Jae Myung met Xi Jinping in Beijing on Monday, {OUTSIDE_MARKER}.\n")
+        inputs = next(a.partition("=")[2] for a in args if a.startswith("event.inputs="))
+        racer = threading.Thread(target=swap_forever, args=(sorted(Path(inputs).glob("*.txt"))[1], outside, stop))
+        racer.start()
+    signal_name = next((a.partition("=")[2] for a in args if a.startswith("SIGNAL=")), None)
+    args = [a for a in args if a.split("=")[0] not in ("SHARED", "RACE", "RUNS", "SIGNAL")]
     env = {k: v for k, v in os.environ.items() if k not in ("HYDRA_FULL_ERROR",)}
-    env |= {"HF_HUB_OFFLINE": "1", "SUMMARIZE_SHARED_DIR": str(shared), "SUMMARIZE_RUNS_DIR": str(tmp / "runs")}
-    result = subprocess.run([sys.executable, "-m", "summarize", *args], cwd=tmp, env=env, capture_output=True, text=True)
+    env |= {"HF_HUB_OFFLINE": "1", "SUMMARIZE_SHARED_DIR": str(shared), "SUMMARIZE_RUNS_DIR": str(runs)}
+    started = time.perf_counter()
+    result = run_command(args, env, tmp, signal_name)
+    seconds = time.perf_counter() - started
+    stop.set()
+    if racer:
+        racer.join()
     if lock:
         lock.close()
     lines = [line for line in result.stderr.splitlines() if line.startswith("summarize:")]
     message = lines[-1] if lines else result.stderr.strip().splitlines()[0] if result.stderr.strip() else ""
     return {
         "case": name,
-        "command": " ".join(args) or "(no arguments)",
+        "command": (" ".join(args) or "(no arguments)").replace(str(tmp), "$TMP"),
         "exit": result.returncode,
+        "seconds": seconds,
         "stderr lines": len(result.stderr.strip().splitlines()),
         "message": message.replace(str(tmp), "$TMP").replace(str(ROOT), "$REPO"),
-        "brief intact": "yes" if last_nights_brief(shared) == before or "force=true" in args and result.returncode == 0 else "NO",
+        "brief intact": brief_verdict(shared, before, result.returncode),
     }
+
+
+def brief_verdict(shared: Path, before: bytes, exit_code: int) -> str:
+    """"yes" when readers find last night's brief, or, after a publish, a complete new one; a brief
+    holding text from outside the event's folder or a raw control character is a failure."""
+    try:
+        now = last_nights_brief(shared)
+    except OSError:
+        return "NO (missing)"
+    text = now.decode("utf-8", "replace")
+    if OUTSIDE_MARKER in text:
+        return "NO (outside text published)"
+    if any(ch in text for ch in ("\x1b", "\u202e", "\u200b")):
+        return "NO (control characters published)"
+    if now == before:
+        return "yes"
+    return "yes (new brief)" if exit_code == 0 and (shared / "lee_beijing" / "brief.md").is_symlink() else "NO"
 
 
 def main() -> int:
@@ -119,11 +242,14 @@ def main() -> int:
         subprocess.run([sys.executable, "-m", "summarize", "+event=lee_beijing"], cwd=tmp, env=env, check=True, capture_output=True)
         with ThreadPoolExecutor(args.jobs) as pool:
             rows = list(pool.map(lambda case: run_case(*case, tmp, published), cases(tmp)))
-    print("| case | command | exit | stderr lines | message (stderr) | last night's brief intact |")
-    print("|---|---|---|---|---|---|")
+    print("| case | command | exit | seconds | stderr lines | message (stderr) | last night's brief intact |")
+    print("|---|---|---|---|---|---|---|")
     for row in rows:
         message = row["message"].replace("|", "\\|")
-        print(f"| {row['case']} | `{row['command']}` | {row['exit']} | {row['stderr lines']} | {message} | {row['brief intact']} |")
+        print(
+            f"| {row['case']} | `{row['command']}` | {row['exit']} | {row['seconds']:.1f} | {row['stderr lines']} "
+            f"| {message} | {row['brief intact']} |"
+        )
     return 0
 
 

@@ -3,9 +3,11 @@
 
 Exit codes (summarize.errors.ExitCode, listed in the README): 0 published, 1 unexpected error
 (traceback in the run's summarize.log), 2 usage or configuration error (Hydra's own included),
-3 input error, 4 model error, 5 publish error, 6 skipped (nothing changed), 7 busy (another run
-of the event held its lock too long). A multirun exits with the largest code of a failed event,
-else 6 when every event was skipped, else 0.
+3 input error, 4 model error, 5 publish error (the shared folder or the run folder cannot be
+written), 6 skipped (nothing changed), 7 busy (another run of the event held its lock too long),
+130 / 143 stopped by SIGINT / SIGTERM (lock released, staging cleared, previous brief intact).
+A multirun exits with the largest code of a failed event, else 6 when every event was skipped,
+else 0. Every message is one line on stderr, `summarize: error: ...` or `summarize: warning: ...`.
 """
 
 from __future__ import annotations
@@ -19,11 +21,17 @@ from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
 from summarize.config import CONFIG_DIR, available_events, check_event_name
-from summarize.errors import ExitCode, SummarizeError, UsageError
+from summarize.errors import ExitCode, Fatal, SummarizeError, UsageError, one_line, stop_on_signals
 
 log = logging.getLogger("summarize")
 # (event, exit code) of each job this process ran: one for a run, one per event for a multirun.
 outcomes: list[tuple[str, int]] = []
+
+
+def say(message: str) -> None:
+    """One line on stderr, `summarize: MESSAGE`, control characters escaped: a file name with a
+    newline or an ESC in a message must not split or forge the line, or reach a terminal."""
+    print(f"summarize: {one_line(message)}", file=sys.stderr)
 
 
 def check_event_overrides(args: list[str]) -> None:
@@ -47,11 +55,19 @@ def summarize_event(cfg: DictConfig) -> int:
     if manifest["status"] == "skipped":
         message = f"skipped {cfg.event.id}: inputs, config and models are those of the published brief (force=true reruns)"
         log.info("%s", message)
-        print(f"summarize: {message}", file=sys.stderr)
+        say(message)
+        warn_of(manifest)
         return ExitCode.SKIPPED
     log.info("published %s (%d words) in %.1fs", manifest["outputs"]["markdown"], manifest["scores"]["words"], manifest["seconds_total"])
     print(manifest["outputs"]["markdown"])
+    warn_of(manifest)
     return ExitCode.PUBLISHED
+
+
+def warn_of(manifest: dict) -> None:
+    """What went wrong after the run's work was done (its manifest not written): a warning, not a failure."""
+    if warning := manifest.get("warning"):
+        say(f"warning: {warning}")
 
 
 def batch_on_ray(cfg: DictConfig) -> None:
@@ -69,7 +85,7 @@ def batch_on_ray(cfg: DictConfig) -> None:
     for outcome in run_on_ray(cfgs, Path(hydra_cfg.runtime.output_dir), **options):
         line = f"{outcome.event}: {'error: ' if ExitCode.is_failure(outcome.exit_code) else ''}{outcome.message}"
         log.info("%s (exit %d)", line, outcome.exit_code)
-        print(f"summarize: {line}", file=sys.stderr)
+        say(line)
         outcomes.append((outcome.event, outcome.exit_code))
 
 
@@ -82,8 +98,8 @@ def main(cfg: DictConfig) -> None:
             return batch_on_ray(cfg)  # records one outcome per event
         code = summarize_event(cfg)
     except SummarizeError as error:
-        log.error("%s", error)
-        print(f"summarize: error: {error}", file=sys.stderr)
+        log.error("%s", one_line(str(error)))
+        say(f"error: {error}")
         code = error.exit_code
     except Exception:
         log.exception("unexpected error")
@@ -99,20 +115,24 @@ def exit_code(results: list[tuple[str, int]]) -> int:
 
 
 def entry() -> None:
+    stop_on_signals()  # SIGTERM, SIGINT: Interrupted, so that the lock and staging are cleaned up
+    # A log file that cannot be written (a full run folder) must not print tracebacks on stderr.
+    logging.raiseExceptions = False
     try:
         check_event_overrides(sys.argv[1:])
-    except UsageError as error:  # before Hydra has set up logging: stderr only
-        print(f"summarize: error: {error}", file=sys.stderr)
-        sys.exit(error.exit_code)
-    try:
         main()
+    except (UsageError, Fatal) as error:  # a usage error before Hydra; a stop signal from anywhere
+        if any(isinstance(h, logging.FileHandler) for h in logging.getLogger().handlers):  # the run's log is open
+            log.error("%s", one_line(str(error)))
+        say(f"error: {error}")
+        sys.exit(error.exit_code)
     except SystemExit as exit:
         # Hydra answers its own errors (an unknown key, a bad override) with exit 1 before any job.
         if exit.code == ExitCode.UNEXPECTED and not outcomes:
             sys.exit(ExitCode.USAGE)
         raise
     if len(outcomes) > 1 and (failed := [f"{event} (exit {code})" for event, code in outcomes if ExitCode.is_failure(code)]):
-        print(f"summarize: {len(failed)} of {len(outcomes)} events failed: {', '.join(failed)}", file=sys.stderr)
+        say(f"{len(failed)} of {len(outcomes)} events failed: {', '.join(failed)}")
     sys.exit(exit_code(outcomes))
 
 

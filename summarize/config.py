@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
+from hydra.experimental.callback import Callback
 from omegaconf import MISSING, DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
-from summarize.errors import UsageError
+from summarize.errors import RunFolderError, UsageError
 from summarize.types import Event
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -35,6 +36,35 @@ def compose(*overrides: str, config_name: str = "config", return_hydra_config: b
 
     with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
         return hydra_compose(config_name, overrides=list(overrides), return_hydra_config=return_hydra_config)
+
+
+class RunFolderCheck(Callback):
+    """Hydra callback (conf/config.yaml, hydra.callbacks): before Hydra makes the run folder and
+    opens its log there, make it and write a probe, so that an unwritable or full `outputs/` (or
+    $SUMMARIZE_RUNS_DIR) is one line on stderr and exit 5, not Hydra's traceback and exit 2."""
+
+    def on_run_start(self, config: DictConfig, **kwargs) -> None:
+        check_run_folder(Path(config.hydra.run.dir))
+
+    def on_multirun_start(self, config: DictConfig, **kwargs) -> None:
+        check_run_folder(Path(config.hydra.sweep.dir))
+
+
+def check_run_folder(folder: Path) -> None:
+    """Make `folder` and write and sync a probe file in it: a full disk often still makes a folder
+    or an empty file, but fails the first block written."""
+    probe = folder / f".write-probe-{os.getpid()}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            with open(probe, "wb") as handle:
+                handle.write(b"probe\n")
+                handle.flush()
+                os.fsync(handle.fileno())
+        finally:
+            probe.unlink(missing_ok=True)
+    except OSError as exc:
+        raise RunFolderError(f"cannot write the run folder {folder}: {exc.strerror or exc}") from None
 
 
 def available_events() -> list[str]:

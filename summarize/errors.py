@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import signal
+import unicodedata
 from enum import IntEnum
 
 
@@ -14,6 +16,10 @@ class ExitCode(IntEnum):
     PUBLISH = 5
     SKIPPED = 6  # not a failure: inputs, config and model are those of the brief already published
     BUSY = 7
+    # Stopped by a signal: the shell's 128 + signal number, which schedulers and `timeout` already
+    # read as "terminated"; the lock is released, staging cleared and the previous brief intact.
+    INTERRUPTED = 130  # SIGINT (Ctrl-C)
+    TERMINATED = 143  # SIGTERM: what cron wrappers and systemd send on a time-out
 
     @classmethod
     def of_status(cls, status: str) -> ExitCode:
@@ -63,3 +69,92 @@ class BusyError(SummarizeError):
     """Another run of the same event held its lock for longer than publish.lock_timeout_s."""
 
     exit_code = ExitCode.BUSY
+
+
+class Fatal(BaseException):
+    """Ends the whole process (a multirun too) with `exit_code` and a one-line message. A
+    BaseException, like KeyboardInterrupt: Hydra prints any Exception as a traceback, and a batch
+    records an Exception as one event's failure and goes on; `finally` blocks (the lock, staging)
+    still run. __main__.entry prints it."""
+
+    exit_code = ExitCode.UNEXPECTED
+
+
+class RunFolderError(Fatal):
+    """The run folder (Hydra's output dir: the log, the manifest) cannot be written. Exit 5, as
+    for the shared folder: the job cannot write where it must, and nothing was published."""
+
+    exit_code = ExitCode.PUBLISH
+
+
+class Interrupted(Fatal):
+    """SIGTERM or SIGINT, raised by the handler `stop_on_signals` installs."""
+
+    def __init__(self, signum: int, published: str | None = None):
+        name = signal.Signals(signum).name
+        if published is None:
+            super().__init__(f"stopped by {name}; the previous brief is intact")
+        else:
+            super().__init__(f"stopped by {name} after publishing {published}")
+        self.exit_code = ExitCode(128 + signum)
+
+
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+# While the brief is being published (a fraction of a second), a stop waits: see `StopDeferred`.
+_deferring = False
+_deferred_signal: int | None = None
+
+
+def _stop(signum: int, frame) -> None:
+    global _deferred_signal
+    # A second signal must not cut short the cleanup that the first one started.
+    for each in STOP_SIGNALS:
+        signal.signal(each, signal.SIG_IGN)
+    if _deferring:
+        _deferred_signal = signum
+        return
+    raise Interrupted(signum)
+
+
+def stop_on_signals() -> None:
+    """SIGTERM and SIGINT raise Interrupted in the main thread (call from the main thread)."""
+    for each in STOP_SIGNALS:
+        signal.signal(each, _stop)
+
+
+class StopDeferred:
+    """`with StopDeferred() as finishing:` holds a SIGTERM or SIGINT back until the block ends.
+    Publishing and the manifest take a fraction of a second, and a stop in their middle could not
+    say which brief readers have; on leaving, a stop that came is raised, naming
+    `finishing.published` (the brief, once it is out) when set."""
+
+    def __init__(self):
+        self.published: str | None = None
+
+    def __enter__(self) -> StopDeferred:
+        global _deferring
+        _deferring = True
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        global _deferring, _deferred_signal
+        _deferring = False
+        signum, _deferred_signal = _deferred_signal, None
+        if signum is not None:
+            raise Interrupted(signum, self.published)
+
+
+# Control and format characters, line and paragraph separators (str.splitlines breaks on them)
+# and lone surrogates (undecodable bytes of a file name).
+UNPRINTABLE = ("Cc", "Cf", "Zl", "Zp", "Cs")
+
+
+def one_line(text: str) -> str:
+    """`text` as one line with no control characters: a newline or an ESC in a file name would
+    split or forge the job's one line on stderr, or reach the terminal. Each becomes its escape."""
+    return "".join(_escaped(ch) if unicodedata.category(ch) in UNPRINTABLE else ch for ch in str(text))
+
+
+def _escaped(ch: str) -> str:
+    code = ord(ch)
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"

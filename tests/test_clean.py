@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 
+import numpy as np
 import pytest
 from factories import article
 
+from summarize.stages import clean as clean_stage
 from summarize.stages.clean import DROP_REASONS, clean_articles
+from summarize.stages.split import split_sentences
+from summarize.types import Event, EventWork, Models
 
 BODY_1 = (
     "South Korean President Lee Jae Myung met Chinese President Xi Jinping in Beijing on Monday "
@@ -32,7 +37,8 @@ COOKIE_BODY = (
 
 @pytest.fixture
 def clean(encoder, stage_params, lee_event):
-    params = stage_params("clean")
+    # max_words is applied by the stage before clean_articles (see test_a_huge_article_... below).
+    params = {k: v for k, v in stage_params("clean").items() if k != "max_words"}
 
     def run(articles, **overrides):
         kwargs = {
@@ -215,3 +221,96 @@ def test_every_block_is_either_kept_or_dropped_once(clean):
 
 def test_no_articles_gives_nothing(clean):
     assert clean([]) == ([], [])
+
+
+@pytest.mark.parametrize(
+    "image",
+    ["![photo](https://example.com/a.jpg)", '![Lee, Xi](https://en.wikipedia.org/wiki/File:A_(b).jpg "Xinhua")'],
+)
+def test_markdown_images_are_markup_not_prose(clean, stage_params, image):
+    block = f"Lee said Korea wants {image} closer ties with China, officials in Seoul said."
+    image_only = "![Lee and Xi in Beijing](https://example.com/b.jpg)"
+    cleaned, dropped = clean([article("a", [BODY_1, block, image_only])])
+    sentences, _ = split_sentences(cleaned, **stage_params("split"))
+
+    assert kept_blocks(cleaned) == [BODY_1, "Lee said Korea wants closer ties with China, officials in Seoul said."]
+    assert reasons(dropped) == {image_only: "fragment"}  # the block as scraped, for the record
+    assert not [s.text for s in sentences if s.text.endswith("!") or "http" in s.text or "](" in s.text]
+
+
+class CountingEncoder:
+    """Stands in for MiniLM where only the amount of work matters: counts the words it is asked to
+    embed, and finds every block on topic (one vector for all)."""
+
+    dim = 4
+
+    def __init__(self) -> None:
+        self.words = 0
+
+    def encode(self, texts):
+        self.words += sum(len(t.split()) for t in texts)
+        return np.tile(np.array([1.0, 0.0, 0.0, 0.0], dtype=np.float32), (len(texts), 1))
+
+    def encode_passages(self, passages):
+        return self.encode(passages)
+
+
+SENTENCE_WORDS = 20  # each of news_sentences
+
+
+def news_sentences(words: int) -> list[str]:
+    """Distinct well-formed news sentences (their numbers vary), about `words` words in all."""
+    sentences = []
+    for i in itertools.count():
+        sentences.append(
+            f"On day {i} of the visit, Lee met {i % 97 + 3} Chinese officials in Beijing "
+            f"to discuss {i * 7 % 500 + 10} joint projects with Xi."
+        )
+        if len(sentences) * SENTENCE_WORDS >= words:
+            return sentences
+
+
+def clean_stage_work(lee_event: dict, big: list[str]) -> EventWork:
+    event = Event(id="e", inputs="/nowhere", title=lee_event["title"], keywords=tuple(lee_event["keywords"]))
+    return EventWork(event, articles=(article("a", [BODY_1, BODY_2]), article("big", big)))
+
+
+@pytest.mark.parametrize("paragraph_sentences", [10**9, 5], ids=["one paragraph", "paragraphs"])
+def test_a_huge_article_costs_no_more_than_its_lead(stage_params, lee_event, paragraph_sentences):
+    """8 times the article, the same work: only its first clean.max_words words are embedded
+    (the old stage embedded every sentence, minutes for a 2 MB article)."""
+    embedded = {}
+    for words in (6_000, 48_000):
+        sentences = news_sentences(words)
+        big = [" ".join(sentences[i : i + paragraph_sentences]) for i in range(0, len(sentences), paragraph_sentences)]
+        encoder = CountingEncoder()
+        clean_stage.run(clean_stage_work(lee_event, big), stage_params("clean"), Models(encoder, None))
+        embedded[words] = encoder.words
+
+    assert embedded[48_000] == embedded[6_000] <= 3_000
+
+
+@pytest.mark.parametrize(("max_words", "whole_sentences"), [(100, 5), (110, 5), (119, 5), (120, 6)])
+def test_the_lead_ends_at_a_sentence_end_and_the_rest_is_counted(stage_params, lee_event, max_words, whole_sentences):
+    sentences = news_sentences(6_000)
+    assert {len(s.split()) for s in sentences} == {SENTENCE_WORDS}
+    params = {**stage_params("clean"), "max_words": max_words}
+    work, counts = clean_stage.run(clean_stage_work(lee_event, [" ".join(sentences)]), params, Models(CountingEncoder(), None))
+
+    lead = {a.id: a.paragraphs for a in work.cleaned}["big"]
+    assert lead == (" ".join(sentences[:whole_sentences]),)
+    assert counts["words_left_out"] == sum(len(s.split()) for s in sentences[whole_sentences:])
+    assert counts["articles_cut"] == 1
+
+
+def test_blocks_past_the_lead_are_left_out_and_a_block_without_a_sentence_end_in_it_goes(stage_params, lee_event):
+    run_on = " ".join(["word"] * 150) + "."
+    params = {**stage_params("clean"), "max_words": 100}
+    big = [BODY_3, run_on, BODY_3]
+    work, counts = clean_stage.run(clean_stage_work(lee_event, big), params, Models(CountingEncoder(), None))
+
+    assert {a.id: a.paragraphs for a in work.cleaned}["big"] == (BODY_3,)
+    assert counts["words_left_out"] == len(run_on.split()) + len(BODY_3.split())
+    assert counts["words_left_out"] + sum(len(p.split()) for a in work.cleaned for p in a.paragraphs) == sum(
+        len(p.split()) for a in work.articles for p in a.paragraphs
+    )

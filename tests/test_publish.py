@@ -346,3 +346,112 @@ def test_event_id_cannot_reach_outside_the_shared_folder(tmp_path, event_id):
     with pytest.raises(UsageError) as caught:
         SharedLayout(tmp_path, event_id)
     assert caught.value.exit_code == 2
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"markdown_name": "/etc/brief.md"}, "publish.markdown_name must be a plain file name"),
+        ({"json_name": "../../brief.json"}, "publish.json_name must be a plain file name"),
+        ({"json_name": "sub/brief.json"}, "publish.json_name must be a plain file name"),
+        ({"markdown_name": "..\\brief.md"}, "publish.markdown_name must be a plain file name"),
+        ({"markdown_name": ".."}, "publish.markdown_name must be a plain file name"),
+        ({"markdown_name": "."}, "publish.markdown_name must be a plain file name"),
+        ({"markdown_name": ""}, "publish.markdown_name must be a plain file name"),
+        ({"json_name": "brief\0.json"}, "publish.json_name must be a plain file name"),
+        ({"json_name": "current"}, "publish.json_name must be a plain file name"),
+        ({"markdown_name": "versions"}, "publish.markdown_name must be a plain file name"),
+        ({"json_name": "brief.md"}, "publish.markdown_name and publish.json_name must differ"),
+    ],
+    ids=["absolute", "dot-dot", "subfolder", "backslash", "parent", "self", "empty", "nul", "current", "versions", "same"],
+)
+def test_a_brief_file_name_must_be_a_plain_name(tmp_path, sample, publish, overrides, message):
+    """A file name setting is a name, not a path: nothing is written, inside the shared folder or out."""
+    b, sources = sample
+    shared = tmp_path / "a" / "b" / "shared"
+    if overrides.get("markdown_name", "").startswith("/"):
+        overrides = {"markdown_name": str(tmp_path / "victim.md")}  # an absolute path, but one a failure here can harm
+        (tmp_path / "victim.md").write_text("not a brief\n")
+    with pytest.raises(UsageError) as caught:
+        publish(b, sources, shared, **overrides)
+
+    assert str(caught.value).startswith(message)
+    assert caught.value.exit_code == 2
+    assert everything_under(tmp_path) in ([], ["victim.md"])
+    if (tmp_path / "victim.md").exists():
+        assert (tmp_path / "victim.md").read_text() == "not a brief\n"
+
+
+def damage(folder: Path, how: str) -> None:
+    """Break what readers see in an event's folder the ways a person or a tool might."""
+    version = folder / os.readlink(folder / "current")
+    if how == "markdown-deleted":
+        (folder / "brief.md").unlink()
+    elif how == "json-deleted":
+        (folder / "brief.json").unlink()
+    elif how == "markdown-stale-file":
+        stale = (folder / "brief.md").read_bytes()
+        (folder / "brief.md").unlink()
+        (folder / "brief.md").write_bytes(stale)
+    elif how == "json-stale-file":
+        stale = (folder / "brief.json").read_bytes()
+        (folder / "brief.json").unlink()
+        (folder / "brief.json").write_bytes(stale)
+    elif how == "markdown-link-repointed":
+        (folder / "brief.md").unlink()
+        (folder / "brief.md").symlink_to(f"versions/{version.name}/brief.md")
+    elif how == "version-lacks-markdown":
+        (version / "brief.md").unlink()
+    else:
+        raise AssertionError(how)
+
+
+DAMAGE = ("markdown-deleted", "json-deleted", "markdown-stale-file", "json-stale-file", "markdown-link-repointed", "version-lacks-markdown")
+
+
+@pytest.mark.parametrize("how", DAMAGE)
+def test_published_key_is_none_unless_readers_see_the_whole_brief(tmp_path, sample, publish, how):
+    """The skip decision reads the key only when readers see the whole brief as publishing left it;
+    otherwise a rerun publishes, which repairs the event's folder."""
+    b, sources = sample
+    layout = SharedLayout(tmp_path, b.event_id)
+    publish(b, sources, tmp_path, key="abc123")
+    assert published_key(layout) == "abc123"
+
+    damage(tmp_path / "test_event", how)
+    assert published_key(layout) is None
+
+    paths = publish(b, sources, tmp_path, key="abc123")
+    assert published_key(layout) == "abc123"
+    for name in ("brief.md", "brief.json"):
+        assert os.readlink(tmp_path / "test_event" / name) == f"current/{name}"
+        assert (tmp_path / "test_event" / name).resolve() == Path(paths["version"]) / name
+
+
+@pytest.mark.parametrize("alone", ["brief.md", "brief.json"])
+def test_one_plain_file_alone_is_not_adopted_as_a_version(tmp_path, sample, publish, alone):
+    """A plain brief.md without its brief.json (or the other way round) is not a brief published
+    before versions existed: it is replaced by the link to the new brief, never kept as a dated copy."""
+    b, sources = sample
+    folder = tmp_path / "test_event"
+    folder.mkdir()
+    (folder / alone).write_text("stale, half of something\n")
+
+    paths = publish(b, sources, tmp_path)
+    assert listing(folder / "versions") == [Path(paths["version"]).name]
+    assert listing(Path(paths["version"])) == ["brief.json", "brief.md"]
+    assert os.readlink(folder / alone) == f"current/{alone}"
+    assert "stale" not in (folder / alone).read_text(encoding="utf-8")
+
+
+def test_a_plain_file_beside_a_current_version_is_not_adopted(tmp_path, sample, publish):
+    b, sources = sample
+    first = publish(b, sources, tmp_path)
+    folder = tmp_path / "test_event"
+    for name in ("brief.md", "brief.json"):
+        (folder / name).unlink()
+        (folder / name).write_text(f"stale {name}\n")
+
+    second = publish(NEWER, sources, tmp_path)
+    assert listing(folder / "versions") == sorted(Path(p["version"]).name for p in (first, second))
+    assert "different night" in (folder / "brief.md").read_text(encoding="utf-8")

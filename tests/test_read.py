@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import hashlib
+import os
+import threading
 from pathlib import Path
 
 import pytest
 
+import summarize.stages.read
 from summarize.errors import InputError, SummarizeError
 from summarize.stages.read import read_articles
 
@@ -215,6 +218,14 @@ def test_binary_file_raises_input_error(tmp_path, read):
     message = input_error(read, tmp_path)
 
     assert message.startswith(f"{tmp_path / 'photo.txt'}: binary file")
+    assert "detect_encoding" not in message  # its NULs do not fall like UTF-16's
+
+
+def test_a_single_nul_byte_gives_no_utf16_hint(tmp_path, read):
+    write(tmp_path, "fine.txt", BODY)
+    (tmp_path / "blob.txt").write_bytes(bytes(range(256)))  # one NUL, at an even offset
+
+    assert "detect_encoding" not in input_error(read, tmp_path)
 
 
 def test_non_utf8_file_is_refused_by_default_naming_the_byte_and_the_setting(tmp_path, read):
@@ -248,19 +259,16 @@ def test_file_over_max_bytes_raises_input_error(tmp_path, read):
 def test_unreadable_file_raises_input_error(tmp_path, read, monkeypatch):
     """README, exit 3: 'an unreadable or oversized file'."""
     write(tmp_path, "fine.txt", BODY)
-    write(tmp_path, "locked.txt", BODY)
-    real_read_bytes = Path.read_bytes
+    locked = write(tmp_path, "locked.txt", BODY)
+    real_open = os.open
 
-    def read_bytes(self):
-        if self.name == "locked.txt":
-            raise PermissionError(errno.EACCES, "Permission denied", str(self))
-        return real_read_bytes(self)
+    def refusing_open(path, flags, *args, **kwargs):  # chmod cannot lock root, who runs the tests here
+        if Path(path).name == "locked.txt":
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_open(path, flags, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
-    with pytest.raises(InputError) as caught:
-        read(tmp_path)
-    assert caught.value.exit_code == 3
-    assert "locked.txt" in str(caught.value)
+    monkeypatch.setattr(os, "open", refusing_open)
+    assert input_error(read, tmp_path) == f"{locked}: Permission denied"
 
 
 HTML = """<!DOCTYPE html><html><head><title>Lee meets Xi in Beijing</title></head><body>
@@ -408,9 +416,195 @@ def test_empty_inputs_is_refused_rather_than_reading_the_working_folder(tmp_path
     assert input_error(read, "").startswith("event.inputs is empty")
 
 
-def test_utf16_file_is_read_when_detect_encoding_is_set(tmp_path, read):
-    write(tmp_path, "a.txt", BODY)
-    write(tmp_path, "b.txt", BODY, encoding="utf-16")
 
-    assert "binary file" in input_error(read, tmp_path)
+
+# --- A link swapped in between the listing's checks and the reading (red-team hole 1) -------------------
+
+
+def replace_atomically(path: Path, make_new) -> None:
+    """`make_new(staged)` builds the replacement beside `path`, then one rename swaps it in, as an
+    attacker would: the name never goes missing."""
+    staged = path.with_name(path.name + ".staged")
+    make_new(staged)
+    os.replace(staged, path)
+
+
+def swap_after_listing(monkeypatch, swap) -> None:
+    """Runs `swap()` right after `find_article_files` has checked the names: the window a racer aims for."""
+    list_and_check = summarize.stages.read.find_article_files
+
+    def listed_then_swapped(*args):
+        files = list_and_check(*args)
+        swap()
+        return files
+
+    monkeypatch.setattr(summarize.stages.read, "find_article_files", listed_then_swapped)
+
+
+@pytest.fixture(params=["proc", "no-proc"])
+def fd_paths(request, monkeypatch):
+    """Runs a test with Linux's /proc/self/fd, then as on a system without it (the inode check)."""
+    if request.param == "no-proc":
+        real_readlink = os.readlink
+
+        def readlink(path, *args, **kwargs):
+            if str(path).startswith("/proc/self/fd/"):
+                raise FileNotFoundError(errno.ENOENT, "No such file or directory", str(path))
+            return real_readlink(path, *args, **kwargs)
+
+        monkeypatch.setattr(os, "readlink", readlink)
+    return request.param
+
+
+def test_file_swapped_for_an_outside_link_after_the_listing_is_refused(tmp_path, read, monkeypatch, fd_paths):
+    event, outside = tmp_path / "event", tmp_path / "elsewhere"
+    event.mkdir()
+    outside.mkdir()
+    secret = write(outside, "secret.txt", "SECRET text of another event that must never be published.")
+    write(event, "a.txt", BODY)
+    article = write(event, "b.txt", BODY)
+    swap_after_listing(monkeypatch, lambda: replace_atomically(article, lambda new: new.symlink_to(secret)))
+
+    assert input_error(read, event) == f"{article}: a link to {secret.resolve()}, outside the event's folder {event}"
+
+
+def test_subfolder_swapped_for_an_outside_link_after_the_listing_is_refused(tmp_path, read, monkeypatch, fd_paths):
+    event, outside = tmp_path / "event", tmp_path / "elsewhere"
+    (event / "day1").mkdir(parents=True)
+    outside.mkdir()
+    for name in ("a.txt", "b.txt"):
+        write(event / "day1", name, BODY)
+        write(outside, name, "SECRET text of another event that must never be published.")
+
+    def swap_folder():
+        (event / "day1").rename(event / "day1.old")
+        (event / "day1").symlink_to(outside)
+
+    swap_after_listing(monkeypatch, swap_folder)
+
+    message = input_error(read, f"{event}/*/*.txt")
+    assert message == f"{event / 'day1' / 'a.txt'}: a link to {outside.resolve() / 'a.txt'}, outside the event's folder {event}"
+
+
+def test_named_pipe_in_the_folder_is_skipped(tmp_path, read):
+    write(tmp_path, "a.txt", BODY)
+    write(tmp_path, "b.txt", BODY)
+    os.mkfifo(tmp_path / "pipe.txt")
+
+    assert [a.id for a in read(tmp_path)] == ["a", "b"]
+
+
+def test_named_pipe_swapped_in_after_the_listing_is_refused_without_waiting(tmp_path, read, monkeypatch):
+    write(tmp_path, "a.txt", BODY)
+    article = write(tmp_path, "b.txt", BODY)
+    swap_after_listing(monkeypatch, lambda: replace_atomically(article, os.mkfifo))
+    outcome: list[BaseException | None] = []
+
+    def read_and_record():
+        try:
+            read(tmp_path)
+            outcome.append(None)
+        except BaseException as error:  # noqa: BLE001  (the test looks at it below)
+            outcome.append(error)
+
+    reader = threading.Thread(target=read_and_record, daemon=True)
+    reader.start()
+    reader.join(timeout=5)
+    if reader.is_alive():  # blocked on the pipe: a writer that closes at once releases it
+        os.close(os.open(article, os.O_WRONLY | os.O_NONBLOCK))
+        reader.join(timeout=5)
+        pytest.fail("reading waited on a named pipe")
+    (error,) = outcome
+    assert isinstance(error, InputError)
+    assert str(error) == f"{article}: not a regular file (a folder, a named pipe or a device)"
+
+
+def test_links_inside_the_event_folder_are_read_without_proc(tmp_path, read, fd_paths):
+    (tmp_path / "archive").mkdir()
+    write(tmp_path / "archive", "real.txt", BODY)
+    write(tmp_path, "a.txt", BODY)
+    link(tmp_path / "b.txt", Path("archive") / "real.txt")
+
+    assert [a.paragraphs for a in read(tmp_path)] == [(BODY,), (BODY,)]
+
+
+# --- Control and invisible format characters (red-team hole 2) -----------------------------------------
+
+
+def test_terminal_escapes_c1_controls_bidi_and_zero_width_characters_are_removed(tmp_path, read):
+    write(
+        tmp_path, "a.txt",
+        "Lee \u202eni gnijieB\u202c meets Xi\u200b for talks\n"
+        "\x1b[2J\x1bcPresident Lee\u0080\u009b met \u2066Xi\u2069 Jinping\u200e\u200f\u061c in\u2060 Beijing"
+        "\ufeff on\u200d Monday,\x07 officials\x7f said.\n",
+    )
+    write(tmp_path, "b\x1b[31m.txt", BODY)  # a file name is the outlet when event.outlets does not name it
+
+    a, b = read(tmp_path)
+
+    assert a.title == "Lee ni gnijieB meets Xi for talks"
+    assert a.paragraphs == (a.title, "[2JcPresident Lee met Xi Jinping in Beijing on Monday, officials said.")
+    assert b.outlet == "b[31m"
+
+
+def test_text_in_other_scripts_and_emoji_is_kept(tmp_path, read):
+    text = (
+        "이재명 대통령과 시진핑 주석이 베이징에서 회담했다\n"
+        "习近平主席在北京会见了李在明总统。\n"
+        "Jean Chrétien, José Peña and Zoë Ørsted attended; “new chapter” – said délégations.\n"
+        "Leaders smiled 🇰🇷🇨🇳 ❤️ 👍🏽 and then\tleft.\n"
+        "مرحبا بالعالم and नमस्ते दुनिया too.\n"
+    )
+    write(tmp_path, "a.txt", text)
+
+    (article,) = read(tmp_path, min_articles=1)
+
+    assert article.paragraphs == tuple(text.replace("\t", " ").splitlines())
+
+
+def test_zero_width_joiner_in_an_emoji_sequence_is_dropped(tmp_path, read):
+    """Documented cost of the rule: a family emoji becomes its three people, still readable."""
+    write(tmp_path, "a.txt", "The family \U0001F468\u200d\U0001F469\u200d\U0001F467 waved.")
+
+    (article,) = read(tmp_path, min_articles=1)
+
+    assert article.paragraphs == ("The family \U0001F468\U0001F469\U0001F467 waved.",)
+
+
+# --- Byte-order marks (red-team hole 3) ----------------------------------------------------------------
+
+KOREAN = "이재명 대통령과 시진핑 주석이 베이징에서 회담했다"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"])
+def test_file_with_a_byte_order_mark_is_read_without_detect_encoding(tmp_path, read, encoding):
+    write(tmp_path, "a.txt", BODY)
+    # Python writes the mark only for "utf-16" and "utf-32"; the others get it by hand.
+    path = write(tmp_path, "b.txt", ("" if encoding in ("utf-16", "utf-32") else "\ufeff") + KOREAN + "\n" + BODY, encoding)
+
+    a, b = read(tmp_path)
+
+    assert b.paragraphs == (KOREAN, BODY)
+    assert b.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_broken_utf16_after_its_byte_order_mark_is_refused(tmp_path, read):
+    write(tmp_path, "a.txt", BODY)
+    broken = tmp_path / "b.txt"
+    broken.write_bytes(("\ufeff" + BODY).encode("utf-16-le") + b"\x00")  # an odd byte count
+
+    assert input_error(read, tmp_path).startswith(f"{broken}: not valid UTF-16 despite its byte-order mark (truncated data")
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_binary_and_the_message_names_detect_encoding(tmp_path, read, encoding):
+    write(tmp_path, "a.txt", BODY)
+    path = write(tmp_path, "b.txt", BODY, encoding=encoding)
+
+    message = input_error(read, tmp_path)
+
+    assert message == (
+        f"{path}: binary file (NUL bytes), not article text; "
+        "if it is UTF-16 without a byte-order mark, set read.detect_encoding=true"
+    )
     assert [a.paragraphs for a in read(tmp_path, detect_encoding=True)] == [(BODY,), (BODY,)]

@@ -35,6 +35,15 @@ class EventLock:
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as exc:  # a shared folder we cannot write to could not take the brief either
             raise PublishError(f"cannot take the lock {self.path}: {exc.strerror or exc}") from exc
+        try:
+            self._acquire(fd)
+        except BaseException:  # busy, an unwritable lock file, or a stop signal while waiting
+            os.close(fd)  # which drops the lock if it was taken
+            raise
+        self._fd = fd
+        return self
+
+    def _acquire(self, fd: int) -> None:
         deadline = time.monotonic() + self.timeout_s
         while True:
             try:
@@ -42,10 +51,8 @@ class EventLock:
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    holder = self._holder(fd)
-                    os.close(fd)
                     raise BusyError(
-                        f"another run holds {self.path} ({holder or 'holder unknown'}); "
+                        f"another run holds {self.path} ({self._holder(fd) or 'holder unknown'}); "
                         f"gave up after publish.lock_timeout_s={self.timeout_s:g}s"
                     ) from None
                 time.sleep(self.poll_s)
@@ -57,10 +64,7 @@ class EventLock:
             os.ftruncate(fd, 0)
             os.pwrite(fd, f"pid {os.getpid()} on {socket.gethostname()} since {started}\n".encode(), 0)
         except OSError as exc:
-            os.close(fd)
             raise PublishError(f"cannot write the lock {self.path}: {exc.strerror or exc}") from exc
-        self._fd = fd
-        return self
 
     def __exit__(self, *exc_info) -> None:
         fd, self._fd = self._fd, None

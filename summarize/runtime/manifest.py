@@ -24,11 +24,9 @@ def peak_memory_mib() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
-def write_manifest(
-    run_dir: Path, cfg: DictConfig, key: str, work: EventWork, stages: dict, status: str, outputs: dict
-) -> dict:
-    """Write `run_dir`/manifest.json; `stages` is the runner's record of each stage's seconds and counts."""
-    manifest = {
+def build_manifest(cfg: DictConfig, key: str, work: EventWork, stages: dict, status: str, outputs: dict) -> dict:
+    """The run's record; `stages` is the runner's record of each stage's seconds and counts."""
+    return {
         "event": work.event.id,
         "status": status,
         "key": key,
@@ -42,7 +40,10 @@ def write_manifest(
         "dropped_blocks": [{"article": d.article_id, "reason": d.reason, "text": d.text} for d in work.dropped],
         "outputs": outputs,
     }
+
+
+def write_manifest(run_dir: Path, manifest: dict) -> None:
+    """Write `run_dir`/manifest.json and record its path in `manifest["outputs"]`."""
     manifest_path = run_dir / "manifest.json"
     write_atomic(manifest_path, json_text(manifest))
     manifest["outputs"]["manifest"] = str(manifest_path)
-    return manifest

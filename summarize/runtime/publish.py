@@ -44,6 +44,26 @@ ADMIN_DIR = ".summarize"
 STAMP_FORMAT = "%Y-%m-%dT%H%M%S.%fZ"
 
 
+# Names in <event>/ that are the layout's own, so no brief file may take them.
+RESERVED_NAMES = ("current", "versions")
+# A brief file's name: one plain path component, never '.', '..' or a hidden file.
+FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+def check_file_names(markdown_name: object, json_name: object) -> None:
+    """Refuse publish.markdown_name or publish.json_name unless each is a plain file name of its
+    own: a path ('/etc/x', '../../x') would put the brief, or a link to it, outside the event's
+    folder; a reserved name or the other file's name would replace part of the brief."""
+    for setting, name in (("markdown_name", markdown_name), ("json_name", json_name)):
+        if not isinstance(name, str) or not FILE_NAME.fullmatch(name) or name in RESERVED_NAMES:
+            raise UsageError(
+                f"publish.{setting} must be a plain file name (letters, digits, '.', '_' and '-', "
+                f"not starting with '.', not {' or '.join(map(repr, RESERVED_NAMES))}), not {name!r}"
+            )
+    if markdown_name == json_name:
+        raise UsageError(f"publish.markdown_name and publish.json_name must differ, not both {json_name!r}")
+
+
 def md_escape(text: str) -> str:
     return MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
 
@@ -140,19 +160,27 @@ def current_version(layout: SharedLayout) -> str | None:
 
 
 def adopt_legacy_files(layout: SharedLayout, names: Sequence[str]) -> None:
-    """Briefs published before versions existed are plain files in <event>/: make them the current
-    version (hard links, no copy) so that replacing them by links never shows a reader nothing."""
-    legacy = [name for name in names if (layout.folder / name).is_file() and not (layout.folder / name).is_symlink()]
-    if not legacy or layout.current.is_symlink():
+    """Briefs published before versions existed are plain files in <event>/: when every one of
+    `names` is a plain file and no version is current, make them the current version (hard links,
+    no copy) so that replacing them by links never shows a reader nothing.
+
+    Any other plain file (one of the pair alone, or one beside a current version: copied there by
+    hand, or left by a tool) is stale, not a brief: adopting it would keep a dated copy that was
+    never published whole. It is left for publish_files to replace by its link, and logged."""
+    plain = [name for name in names if (layout.folder / name).is_file() and not (layout.folder / name).is_symlink()]
+    if not plain:
         return
-    stamp = dt.datetime.fromtimestamp((layout.folder / legacy[0]).stat().st_mtime, dt.timezone.utc).strftime(STAMP_FORMAT)
+    if len(plain) < len(names) or layout.current.is_symlink():
+        log.warning("replacing the stale plain file(s) %s in %s by links to the new brief", ", ".join(plain), layout.folder)
+        return
+    stamp = dt.datetime.fromtimestamp((layout.folder / plain[0]).stat().st_mtime, dt.timezone.utc).strftime(STAMP_FORMAT)
     staged = layout.staging / stamp
     staged.mkdir()
-    for name in legacy:
+    for name in plain:
         os.link(layout.folder / name, staged / name)
     os.rename(staged, layout.versions / stamp)
     replace_link(layout, "current", f"versions/{stamp}")
-    for name in legacy:
+    for name in plain:
         replace_link(layout, name, f"current/{name}")
     fsync_dir(layout.folder)
 
@@ -210,10 +238,22 @@ def publish_files(layout: SharedLayout, files: dict[str, str], keep_versions: in
     return version
 
 
-def published_key(layout: SharedLayout, json_name: str = "brief.json") -> str | None:
-    """The run key recorded in the current brief, or None when there is none (or it is unreadable)."""
+def published_key(layout: SharedLayout, json_name: str = "brief.json", markdown_name: str = "brief.md") -> str | None:
+    """The run key of the brief readers see, or None when what they see is not one whole published
+    brief: each reader-facing name a link to current/<name>, `current` a link to a version folder
+    holding both files, the JSON readable. Anything else (a file deleted, a stale plain file, a
+    link re-pointed) is not worth keeping, so the run publishes, which repairs it, instead of skipping."""
     with contextlib.suppress(OSError, ValueError, AttributeError):
-        return json.loads((layout.current / json_name).read_text(encoding="utf-8")).get("key")
+        for name in (markdown_name, json_name):
+            if os.readlink(layout.folder / name) != f"current/{name}":
+                return None
+        target = Path(os.readlink(layout.current))
+        version = layout.versions / target.name
+        if target != Path("versions", target.name) or version.is_symlink():
+            return None
+        if not all((version / name).is_file() and not (version / name).is_symlink() for name in (markdown_name, json_name)):
+            return None
+        return json.loads((version / json_name).read_text(encoding="utf-8")).get("key")
     return None
 
 
@@ -290,6 +330,7 @@ def publish_brief(
     The caller holds the event's lock (`SharedLayout.lock`)."""
     if keep_versions < 1:
         raise UsageError(f"publish.keep_versions must be 1 or more, not {keep_versions}")
+    check_file_names(markdown_name, json_name)
     layout = SharedLayout(Path(shared_dir), brief.event_id)
     generated_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     document = brief_document(brief, sources, scores, generated_at) | {"key": key}

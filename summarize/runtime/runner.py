@@ -21,11 +21,11 @@ from pathlib import Path
 from omegaconf import DictConfig, OmegaConf, open_dict
 
 from summarize.config import to_event, validate_event
-from summarize.errors import BusyError, SummarizeError
+from summarize.errors import BusyError, StopDeferred, SummarizeError
 from summarize.runtime.lock import EventLock
-from summarize.runtime.manifest import write_manifest
+from summarize.runtime.manifest import build_manifest, write_manifest
 from summarize.runtime.models import load_encoder, load_parser, load_writer
-from summarize.runtime.publish import SharedLayout, publish_brief, published_key
+from summarize.runtime.publish import SharedLayout, check_file_names, publish_brief, published_key
 from summarize.runtime.run_key import run_key
 from summarize.stages import align, claims, clean, cluster, generate, guard, read, score, split, write
 from summarize.types import EventWork, Models
@@ -98,7 +98,9 @@ class EventRun:
 
 
 def validated(cfg: DictConfig) -> DictConfig:
-    """`cfg` with its event checked against the schema and converted to the schema's types."""
+    """`cfg` with its event checked against the schema and converted to the schema's types, and
+    the brief's file names checked: before the lock, the inputs or a model are touched."""
+    check_file_names(cfg.publish.markdown_name, cfg.publish.json_name)
     cfg = cfg.copy()
     with open_dict(cfg):
         cfg.event = OmegaConf.create(OmegaConf.to_container(validate_event(cfg.event)))
@@ -139,7 +141,10 @@ def summarize(event: EventRun, models: Models) -> None:
 
 
 def already_published(event: EventRun) -> bool:
-    return not event.cfg.get("force") and published_key(event.layout, event.cfg.publish.json_name) == event.key
+    """Whether readers already have this run's brief: the key of the brief they see, whole and
+    linked as publishing leaves it (publish.published_key), is this run's."""
+    publish = event.cfg.publish
+    return not event.cfg.get("force") and published_key(event.layout, publish.json_name, publish.markdown_name) == event.key
 
 
 def publish_event(event: EventRun, run_dir: Path) -> dict:
@@ -149,12 +154,30 @@ def publish_event(event: EventRun, run_dir: Path) -> dict:
     if already_published(event):
         log.info("skipped: inputs, config and models are those of the published brief (force=true reruns)")
         outputs = {kind: str(layout.folder / cfg.publish[f"{kind}_name"]) for kind in ("json", "markdown")}
-        return write_manifest(run_dir, cfg, event.key, event.work, event.stages, "skipped", outputs)
+        return record_run(event, run_dir, "skipped", outputs, f"skipped {cfg.event.id}")
     if event.work.brief is None:  # found unchanged without the lock (Ray's read step), changed since
         raise BusyError(f"the published brief of {cfg.event.id} changed while this run read its inputs; run it again")
     publish_params = {k: v for k, v in params(cfg.publish).items() if k != "lock_timeout_s"}
-    outputs = run_stage("publish", event.stages, publish_outputs, event, publish_params)
-    return write_manifest(run_dir, cfg, event.key, event.work, event.stages, "published", outputs)
+    # A stop signal waits until the brief and the manifest are written, so that its message can
+    # say which brief readers have.
+    with StopDeferred() as finishing:
+        outputs = run_stage("publish", event.stages, publish_outputs, event, publish_params)
+        finishing.published = outputs["markdown"]
+        return record_run(event, run_dir, "published", outputs, f"published {outputs['markdown']}")
+
+
+def record_run(event: EventRun, run_dir: Path, status: str, outputs: dict, done: str) -> dict:
+    """The run's manifest, written into `run_dir`. What the run did (`done`) stands when the run
+    folder cannot take the manifest (it filled up since the start): the failure becomes the
+    manifest's `warning`, for the caller to print, and is not the run's error."""
+    manifest = build_manifest(event.cfg, event.key, event.work, event.stages, status, outputs)
+    try:
+        write_manifest(run_dir, manifest)
+    except OSError as exc:
+        manifest["outputs"]["manifest"] = None
+        manifest["warning"] = f"{done}, but could not write the run's manifest: {exc.strerror or exc}"
+        log.warning("%s (%s)", manifest["warning"], run_dir / "manifest.json")
+    return manifest
 
 
 def publish_outputs(event: EventRun, publish_params: dict) -> tuple[dict, dict]:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import datetime as dt
 import glob
 import hashlib
 import itertools
+import os
 import re
+import stat
 import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
@@ -24,6 +27,12 @@ DATE_MARKER = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\b\s*")
 # no final stop (scrapes often open with a menu item or a photo credit instead).
 TITLE_WORDS = range(3, 21)
 TITLE_SEARCH_BLOCKS = 3
+# A byte-order mark states the encoding outright, so no guessing is needed. UTF-32's marks come first:
+# UTF-32-LE's begins with UTF-16-LE's.
+BYTE_ORDER_MARKS = (
+    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+)
 
 
 def looks_like_headline(block: str) -> bool:
@@ -70,13 +79,73 @@ def find_article_files(inputs: str, suffixes: tuple[str, ...]) -> list[Path]:
     return files
 
 
+def opened_file(fd: int, path: Path) -> Path:
+    """Where the file open on `fd` really lies. Linux names it in /proc; elsewhere the name's current
+    target counts only if it is the very file that was opened (same device and inode)."""
+    try:
+        return Path(os.readlink(f"/proc/self/fd/{fd}"))
+    except FileNotFoundError:  # no /proc: macOS, a bare container
+        target = path.resolve()
+        try:
+            if os.path.samestat(os.fstat(fd), os.stat(target)):
+                return target
+        except OSError:
+            pass
+        raise InputError(f"{path}: changed between its listing and its opening (a link re-pointed?)") from None
+
+
+def read_article_bytes(path: Path, root: Path, max_bytes: int) -> bytes:
+    """The bytes of `path`, opened once and checked as opened: `find_article_files` checked a name,
+    and a name can be re-pointed at a file outside the event's folder before it is opened."""
+    try:
+        # O_NONBLOCK: a named pipe swapped in after the listing is refused below, not waited on.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
+    except OSError as exc:
+        raise InputError(f"{path}: {exc.strerror or exc}") from None
+    try:
+        target = opened_file(fd, path)
+        if not target.is_relative_to(root.resolve()):
+            raise InputError(f"{path}: a link to {target}, outside the event's folder {root}")
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise InputError(f"{path}: not a regular file (a folder, a named pipe or a device)")
+        with open(fd, "rb", closefd=False) as file:
+            data = file.read(max_bytes + 1)  # no more, even if the file grows as it is read
+        if len(data) > max_bytes:
+            size = max(os.fstat(fd).st_size, len(data))
+            raise InputError(f"{path}: {size} bytes, over the read.max_bytes cap of {max_bytes}")
+        return data
+    except OSError as exc:
+        raise InputError(f"{path}: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+
+
+def could_be_utf16(data: bytes) -> bool:
+    """UTF-16 without a byte-order mark: the NULs (high bytes of Latin letters) of its head are many
+    and all lie at even offsets (big-endian) or all at odd ones (little-endian); an image's or an
+    archive's do not."""
+    head = data[:8192]
+    nuls = [offset % 2 for offset, byte in enumerate(head) if byte == 0]
+    # Latin text in UTF-16 is about half NULs; a stray NUL or two is any binary's.
+    return len(data) % 2 == 0 and len(nuls) >= len(head) // 4 and len(set(nuls)) == 1
+
+
 def decode(data: bytes, path: Path, detect_encoding: bool) -> str:
     if not data.strip():
         raise InputError(f"{path}: empty file")
-    # NUL bytes never occur in UTF-8 or single-byte text: an image, a PDF, an archive (or UTF-16,
-    # which only read.detect_encoding lets through).
+    for mark, encoding in BYTE_ORDER_MARKS:
+        if data.startswith(mark):
+            try:
+                return data.decode(encoding)  # the codec reads the mark's byte order and drops it
+            except UnicodeDecodeError as exc:
+                raise InputError(
+                    f"{path}: not valid {encoding.upper()} despite its byte-order mark ({exc.reason} at offset {exc.start})"
+                ) from None
+    # NUL bytes never occur in UTF-8 or single-byte text: an image, a PDF, an archive (or UTF-16
+    # without a byte-order mark, which only read.detect_encoding lets through).
     if b"\x00" in data[:8192] and not detect_encoding:
-        raise InputError(f"{path}: binary file (NUL bytes), not article text")
+        hint = "; if it is UTF-16 without a byte-order mark, set read.detect_encoding=true" if could_be_utf16(data) else ""
+        raise InputError(f"{path}: binary file (NUL bytes), not article text{hint}")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -100,8 +169,18 @@ def html_to_text(html: str, path: Path) -> str:
     return text
 
 
+def drop_invisible_controls(line: str) -> str:
+    """`line` without control and format characters (Unicode categories Cc and Cf) other than
+    whitespace: terminal escapes, C1 controls, bidi overrides and zero-width characters would reach the
+    brief raw, to redraw a terminal or reorder what a reader sees. Zero-width joiners go too, so an
+    emoji sequence such as a family falls apart into its single emoji."""
+    if line.isprintable():  # nearly every line: nothing to drop
+        return line
+    return "".join(char for char in line if char.isspace() or unicodedata.category(char) not in ("Cc", "Cf"))
+
+
 def normalise_line(line: str) -> str:
-    line = unicodedata.normalize("NFC", line).replace("\u00a0", " ")
+    line = unicodedata.normalize("NFC", drop_invisible_controls(line)).replace("\u00a0", " ")
     return " ".join(line.split())
 
 
@@ -137,20 +216,16 @@ def read_articles(
         raise InputError(
             f"{len(files)} article file(s) at {inputs}: a multi-document brief needs read.min_articles={min_articles}"
         )
+    root = input_root(inputs)
     for path in files:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise InputError(f"{path}: {exc.strerror or exc}") from exc
-        if len(data) > max_bytes:
-            raise InputError(f"{path}: {len(data)} bytes, over the read.max_bytes cap of {max_bytes}")
+        data = read_article_bytes(path, root, max_bytes)
         text = decode(data, path, detect_encoding)
         if path.suffix.lower() in (".html", ".htm"):
             text = html_to_text(text, path)
         article = parse_article(
             text,
             article_id=path.stem,
-            outlet=outlets.get(path.name, path.stem),
+            outlet=normalise_line(outlets.get(path.name, path.stem)),  # a file name can hold escapes too
             path=str(path),
             sha256=hashlib.sha256(data).hexdigest(),
         )
