@@ -1,6 +1,6 @@
 # Two entry points; each builds .venv/ first when it is missing or older than the dependency list.
 #   make run    run the nightly job for the sample event (lee_beijing)
-#   make test   run the test suite
+#   make test   run the test suite (installs Debian's chromium for the browser tests if missing)
 #   make bench      quality and cost against LexRank, TextRank and lead on ../shared/eval
 #   make bench-run  time `make run` cold and warm (wall time, peak memory, per-stage seconds)
 
@@ -10,7 +10,7 @@ PY     := $(VENV)/bin/python
 # Touched after a successful install; rebuilt when pyproject.toml or this file changes.
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench bench-run clean-venv
+.PHONY: run test bench bench-run clean-venv browser
 
 $(STAMP): pyproject.toml Makefile
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,8 +26,13 @@ $(STAMP): pyproject.toml Makefile
 run: $(STAMP)
 	$(PY) -m summarize +event=lee_beijing || test $$? -eq 6
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(PY) -m pytest
+
+# The published pages are tested in a real browser: Debian's Chromium (about a minute to install;
+# Playwright's and Selenium's own browser downloads cannot be fetched here).
+browser:
+	command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 bench: $(STAMP)
 	$(PY) -m bench

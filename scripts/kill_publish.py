@@ -26,13 +26,14 @@ import time
 from pathlib import Path
 
 from summarize.runtime.lock import EventLock
-from summarize.runtime.publish import SharedLayout, brief_document, json_text, publish_brief, render_markdown
+from summarize.runtime.publish import SharedLayout, brief_document, json_text, publish_brief, render_html, render_markdown
 from summarize.types import Article, Brief, BriefSection, BriefSentence, Sentence
 
 EVENT = "kill_test"
 CALIBRATE_EVERY = 10
 OUTLETS = ("Outlet A", "Outlet B", "Outlet C", "Outlet D", "Outlet E")
 SCORES = {"words": 0}
+BRIEF_FILES = ("brief.html", "brief.json", "brief.md")
 
 
 def night_brief(night: int) -> tuple[Brief, list[Article]]:
@@ -58,14 +59,18 @@ def night_brief(night: int) -> tuple[Brief, list[Article]]:
 def expected_files(night: int, generated_at: str) -> dict[str, str]:
     brief, sources = night_brief(night)
     document = brief_document(brief, sources, SCORES, generated_at) | {"key": f"night-{night}"}
-    return {"brief.json": json_text(document), "brief.md": render_markdown(brief, sources, generated_at)}
+    return {
+        "brief.json": json_text(document),
+        "brief.md": render_markdown(brief, sources, generated_at),
+        "brief.html": render_html(document),
+    }
 
 
 def brief_night(folder: Path) -> int | None:
     """The night of the complete brief in `folder` (brief.md and brief.json, byte-exact and of the
     same brief), or None when either file is missing, cut short or from another brief."""
     try:
-        found = {name: (folder / name).read_text(encoding="utf-8") for name in ("brief.json", "brief.md")}
+        found = {name: (folder / name).read_text(encoding="utf-8") for name in BRIEF_FILES}
         document = json.loads(found["brief.json"])
         night = int(document["key"].removeprefix("night-"))
         if found != expected_files(night, document["generated_at"]):
@@ -77,9 +82,9 @@ def brief_night(folder: Path) -> int | None:
 
 def strays(layout: SharedLayout) -> list[str]:
     """Anything in the event's folder but the links and complete dated versions."""
-    found = [p.name for p in layout.folder.iterdir() if p.name not in ("brief.md", "brief.json", "current", "versions")]
+    found = [p.name for p in layout.folder.iterdir() if p.name not in (*BRIEF_FILES, "current", "versions")]
     for version in layout.versions.iterdir():
-        if sorted(p.name for p in version.iterdir()) != ["brief.json", "brief.md"] or brief_night(version) is None:
+        if sorted(p.name for p in version.iterdir()) != sorted(BRIEF_FILES) or brief_night(version) is None:
             found.append(f"versions/{version.name}")
     return found
 
@@ -130,7 +135,7 @@ def run_trials(shared: Path, trials: int, seed: int, keep_versions: int) -> dict
         time.sleep(rng.uniform(0, span))
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
-        if not (layout.folder / "brief.md").exists() or not (layout.folder / "brief.json").exists():
+        if not all((layout.folder / name).exists() for name in BRIEF_FILES):
             outcome["missing"] += 1
         else:
             found = brief_night(layout.folder)

@@ -51,18 +51,18 @@ def brief_sentences(doc) -> list[dict]:
 
 def test_brief_files_are_published_in_the_event_folder(run):
     folder = run["folder"]
-    assert sorted(p.name for p in folder.iterdir()) == ["brief.json", "brief.md", "current", "versions"]
+    assert sorted(p.name for p in folder.iterdir()) == ["brief.html", "brief.json", "brief.md", "current", "versions"]
     assert run["manifest"]["outputs"]["markdown"] == str(folder / "brief.md")
     assert run["manifest"]["outputs"]["json"] == str(folder / "brief.json")
     # Readers' paths are links through `current` into the one dated version.
     (version,) = (folder / "versions").iterdir()
     assert run["manifest"]["outputs"]["version"] == str(version)
     assert os.readlink(folder / "current") == f"versions/{version.name}"
-    for name in ("brief.md", "brief.json"):
+    for name in ("brief.md", "brief.json", "brief.html"):
         assert os.readlink(folder / name) == f"current/{name}"
         assert (folder / name).resolve() == (version / name).resolve()
         assert (version / name).is_file() and not (version / name).is_symlink()
-    assert sorted(p.name for p in version.iterdir()) == ["brief.json", "brief.md"]
+    assert sorted(p.name for p in version.iterdir()) == ["brief.html", "brief.json", "brief.md"]
     assert run["doc"]["event"]["id"] == "lee_beijing"
     assert run["md"].startswith("# South Korean President Lee Jae Myung's state visit")
 

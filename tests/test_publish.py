@@ -1,4 +1,4 @@
-"""Publishing brief.md and brief.json atomically into the shared folder."""
+"""Publishing brief.md, brief.json and brief.html atomically into the shared folder."""
 
 from __future__ import annotations
 
@@ -46,6 +46,7 @@ def publish(stage_params):
     """publish(brief, sources, shared_dir) with the shipped publish settings; returns the output paths."""
     params = stage_params("publish")
     params.pop("lock_timeout_s")  # the pipeline's, for the event's lock
+    params.pop("feed_id")  # the index's (summarize/runtime/index.py)
 
     def run(b, sources, shared, scores=SCORES, **overrides):
         return publish_brief(b, sources, scores, shared, **(params | overrides))
@@ -53,22 +54,27 @@ def publish(stage_params):
     return run
 
 
+BRIEF_FILES = ["brief.html", "brief.json", "brief.md"]
+
+
 def listing(folder) -> list[str]:
     return sorted(p.name for p in folder.iterdir())  # dot-files included
 
 
-def test_writes_brief_md_and_json_as_links_to_the_current_version(tmp_path, sample, publish):
+def test_writes_brief_md_json_and_html_as_links_to_the_current_version(tmp_path, sample, publish):
     b, sources = sample
     shared = tmp_path / "shared"  # created on demand
     paths = publish(b, sources, shared)
 
     folder = shared / "test_event"
     version = Path(paths["version"])
-    assert paths == {"json": str(folder / "brief.json"), "markdown": str(folder / "brief.md"), "version": str(version)}
-    assert listing(folder) == ["brief.json", "brief.md", "current", "versions"]
+    assert paths == {
+        "json": str(folder / "brief.json"), "markdown": str(folder / "brief.md"), "html": str(folder / "brief.html"), "version": str(version)
+    }
+    assert listing(folder) == ["brief.html", "brief.json", "brief.md", "current", "versions"]
     assert os.readlink(folder / "current") == f"versions/{version.name}"
-    assert listing(version) == ["brief.json", "brief.md"]
-    for name in ("brief.json", "brief.md"):
+    assert listing(version) == BRIEF_FILES
+    for name in BRIEF_FILES:
         assert os.readlink(folder / name) == f"current/{name}"
         assert (folder / name).resolve() == version / name
         assert stat.S_IMODE((folder / name).stat().st_mode) == 0o644
@@ -266,7 +272,7 @@ def test_each_publish_adds_a_dated_version_and_old_ones_are_pruned(tmp_path, sam
     assert listing(folder / "versions") == versions[-3:]
     assert os.readlink(folder / "current") == f"versions/{versions[-1]}"
     for version in versions[-3:]:
-        assert listing(folder / "versions" / version) == ["brief.json", "brief.md"]
+        assert listing(folder / "versions" / version) == BRIEF_FILES
 
 
 def test_a_failure_to_prune_old_versions_does_not_fail_the_published_run(tmp_path, sample, publish, monkeypatch, caplog):
@@ -330,6 +336,9 @@ def test_briefs_published_as_plain_files_are_kept_as_a_version(tmp_path, sample,
     assert (folder / "versions" / versions[0] / "brief.md").read_text() == "# Last night's brief\n"
     assert (folder / "brief.md").is_symlink()
     assert (folder / "brief.md").read_text(encoding="utf-8").startswith("# Lee visits China")
+    # brief.html is new: the old pair is adopted without it, tonight's version has all three.
+    assert listing(folder / "versions" / versions[0]) == ["brief.json", "brief.md"]
+    assert listing(folder / "versions" / versions[1]) == BRIEF_FILES
 
 
 def test_published_key_is_the_key_of_the_current_brief(tmp_path, sample, publish):
@@ -362,8 +371,14 @@ def test_event_id_cannot_reach_outside_the_shared_folder(tmp_path, event_id):
         ({"json_name": "current"}, "publish.json_name must be a plain file name"),
         ({"markdown_name": "versions"}, "publish.markdown_name must be a plain file name"),
         ({"json_name": "brief.md"}, "publish.markdown_name and publish.json_name must differ"),
+        ({"html_name": "../index.html"}, "publish.html_name must be a plain file name"),
+        ({"html_name": "brief.md"}, "publish.markdown_name and publish.html_name must differ"),
+        ({"html_name": "brief.json"}, "publish.json_name and publish.html_name must differ"),
     ],
-    ids=["absolute", "dot-dot", "subfolder", "backslash", "parent", "self", "empty", "nul", "current", "versions", "same"],
+    ids=[
+        "absolute", "dot-dot", "subfolder", "backslash", "parent", "self", "empty", "nul", "current", "versions", "same",
+        "html-dot-dot", "html-same-as-markdown", "html-same-as-json",
+    ],
 )
 def test_a_brief_file_name_must_be_a_plain_name(tmp_path, sample, publish, overrides, message):
     """A file name setting is a name, not a path: nothing is written, inside the shared folder or out."""
@@ -402,11 +417,18 @@ def damage(folder: Path, how: str) -> None:
         (folder / "brief.md").symlink_to(f"versions/{version.name}/brief.md")
     elif how == "version-lacks-markdown":
         (version / "brief.md").unlink()
+    elif how == "html-deleted":
+        (folder / "brief.html").unlink()
+    elif how == "version-before-html":  # published before brief.html existed
+        (version / "brief.html").unlink()
     else:
         raise AssertionError(how)
 
 
-DAMAGE = ("markdown-deleted", "json-deleted", "markdown-stale-file", "json-stale-file", "markdown-link-repointed", "version-lacks-markdown")
+DAMAGE = (
+    "markdown-deleted", "json-deleted", "markdown-stale-file", "json-stale-file", "markdown-link-repointed",
+    "version-lacks-markdown", "html-deleted", "version-before-html",
+)
 
 
 @pytest.mark.parametrize("how", DAMAGE)
@@ -423,7 +445,7 @@ def test_published_key_is_none_unless_readers_see_the_whole_brief(tmp_path, samp
 
     paths = publish(b, sources, tmp_path, key="abc123")
     assert published_key(layout) == "abc123"
-    for name in ("brief.md", "brief.json"):
+    for name in BRIEF_FILES:
         assert os.readlink(tmp_path / "test_event" / name) == f"current/{name}"
         assert (tmp_path / "test_event" / name).resolve() == Path(paths["version"]) / name
 
@@ -439,7 +461,7 @@ def test_one_plain_file_alone_is_not_adopted_as_a_version(tmp_path, sample, publ
 
     paths = publish(b, sources, tmp_path)
     assert listing(folder / "versions") == [Path(paths["version"]).name]
-    assert listing(Path(paths["version"])) == ["brief.json", "brief.md"]
+    assert listing(Path(paths["version"])) == BRIEF_FILES
     assert os.readlink(folder / alone) == f"current/{alone}"
     assert "stale" not in (folder / alone).read_text(encoding="utf-8")
 

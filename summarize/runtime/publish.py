@@ -4,10 +4,12 @@ The shared folder, ${paths.shared_dir}:
 
     <event>/brief.md   -> current/brief.md    what readers open; these links are made once
     <event>/brief.json -> current/brief.json
-    <event>/current    -> versions/<stamp>    one rename switches the brief, both files together
+    <event>/brief.html -> current/brief.html  the same brief as one self-contained web page
+    <event>/current    -> versions/<stamp>    one rename switches the brief, all files together
     <event>/versions/<stamp>/                 every run's complete brief, the newest `keep_versions`
     .summarize/locks/<event>.lock             held while a run of <event> is going (summarize/lock.py)
     .summarize/staging/<event>/               where files are written before they are renamed in
+    index.html, feed.xml                      every event's latest brief (summarize/runtime/index.py)
 
 Everything enters <event>/ by a rename of something complete, so a reader (or a run killed at
 any moment) finds either the previous brief or the new one, whole, and nothing half-written.
@@ -50,18 +52,21 @@ RESERVED_NAMES = ("current", "versions")
 FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
-def check_file_names(markdown_name: object, json_name: object) -> None:
-    """Refuse publish.markdown_name or publish.json_name unless each is a plain file name of its
+def check_file_names(markdown_name: object, json_name: object, html_name: object = "brief.html") -> None:
+    """Refuse publish.markdown_name, json_name or html_name unless each is a plain file name of its
     own: a path ('/etc/x', '../../x') would put the brief, or a link to it, outside the event's
-    folder; a reserved name or the other file's name would replace part of the brief."""
-    for setting, name in (("markdown_name", markdown_name), ("json_name", json_name)):
+    folder; a reserved name or another file's name would replace part of the brief."""
+    settings = (("markdown_name", markdown_name), ("json_name", json_name), ("html_name", html_name))
+    for setting, name in settings:
         if not isinstance(name, str) or not FILE_NAME.fullmatch(name) or name in RESERVED_NAMES:
             raise UsageError(
                 f"publish.{setting} must be a plain file name (letters, digits, '.', '_' and '-', "
                 f"not starting with '.', not {' or '.join(map(repr, RESERVED_NAMES))}), not {name!r}"
             )
-    if markdown_name == json_name:
-        raise UsageError(f"publish.markdown_name and publish.json_name must differ, not both {json_name!r}")
+    for i, (first, name) in enumerate(settings):
+        for second, other in settings[i + 1 :]:
+            if name == other:
+                raise UsageError(f"publish.{first} and publish.{second} must differ, not both {name!r}")
 
 
 def md_escape(text: str) -> str:
@@ -200,15 +205,17 @@ def prune_versions(layout: SharedLayout, keep: int) -> list[str]:
     return doomed
 
 
-def publish_files(layout: SharedLayout, files: dict[str, str], keep_versions: int) -> Path:
-    """Publish `files` (name -> content) as a new version of the event's brief; returns its folder."""
+def publish_files(layout: SharedLayout, files: dict[str, str], keep_versions: int, legacy: Sequence[str] | None = None) -> Path:
+    """Publish `files` (name -> content) as a new version of the event's brief; returns its folder.
+    `legacy` names the files a brief published before versions existed consists of (all of
+    `files` unless given): a file added since (brief.html) was never a plain file."""
     # Only the holder of the event's lock gets here, so whatever staging holds is a killed run's.
     shutil.rmtree(layout.staging, ignore_errors=True)
     layout.staging.mkdir(parents=True)
     stamp = version = None
     try:
         layout.versions.mkdir(parents=True, exist_ok=True)
-        adopt_legacy_files(layout, list(files))
+        adopt_legacy_files(layout, list(files if legacy is None else legacy))
         stamp = version_stamp(layout.versions)
         staged = layout.staging / stamp
         staged.mkdir()
@@ -238,20 +245,24 @@ def publish_files(layout: SharedLayout, files: dict[str, str], keep_versions: in
     return version
 
 
-def published_key(layout: SharedLayout, json_name: str = "brief.json", markdown_name: str = "brief.md") -> str | None:
+def published_key(
+    layout: SharedLayout, json_name: str = "brief.json", markdown_name: str = "brief.md", html_name: str = "brief.html"
+) -> str | None:
     """The run key of the brief readers see, or None when what they see is not one whole published
     brief: each reader-facing name a link to current/<name>, `current` a link to a version folder
-    holding both files, the JSON readable. Anything else (a file deleted, a stale plain file, a
-    link re-pointed) is not worth keeping, so the run publishes, which repairs it, instead of skipping."""
+    holding every file, the JSON readable. Anything else (a file deleted, a stale plain file, a
+    link re-pointed, a version from before brief.html) is not worth keeping, so the run publishes,
+    which repairs it, instead of skipping."""
+    names = (markdown_name, json_name, html_name)
     with contextlib.suppress(OSError, ValueError, AttributeError):
-        for name in (markdown_name, json_name):
+        for name in names:
             if os.readlink(layout.folder / name) != f"current/{name}":
                 return None
         target = Path(os.readlink(layout.current))
         version = layout.versions / target.name
         if target != Path("versions", target.name) or version.is_symlink():
             return None
-        if not all((version / name).is_file() and not (version / name).is_symlink() for name in (markdown_name, json_name)):
+        if not all((version / name).is_file() and not (version / name).is_symlink() for name in names):
             return None
         return json.loads((version / json_name).read_text(encoding="utf-8")).get("key")
     return None
@@ -315,6 +326,29 @@ def render_markdown(brief: Brief, sources: Sequence[Article], generated_at: str)
     )
 
 
+def html_environment() -> jinja2.Environment:
+    """The templates of the web pages and the feed: autoescape on, so that no text from an article
+    or the config can become markup (HTML escaping is valid XML too)."""
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("summarize"),
+        autoescape=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+# The page loads nothing and runs nothing: inline style is all it may use.
+CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; base-uri 'none'; form-action 'none'"
+
+
+def render_html(document: dict, markdown_name: str = "brief.md", json_name: str = "brief.json") -> str:
+    """brief.html, from brief.json's document, so that the page and the JSON cannot disagree."""
+    sentences = [s for section in document["sections"] for s in section["sentences"]]
+    return html_environment().get_template("brief.html.j2").render(
+        doc=document, sentences=sentences, csp=CSP, markdown_name=markdown_name, json_name=json_name
+    )
+
+
 def publish_brief(
     brief: Brief,
     sources: Sequence[Article],
@@ -324,23 +358,29 @@ def publish_brief(
     key: str | None = None,
     markdown_name: str = "brief.md",
     json_name: str = "brief.json",
+    html_name: str = "brief.html",
     keep_versions: int = 30,
 ) -> dict[str, str]:
     """Publish the brief as a new version in the event's shared folder; returns the paths by kind.
     The caller holds the event's lock (`SharedLayout.lock`)."""
     if keep_versions < 1:
         raise UsageError(f"publish.keep_versions must be 1 or more, not {keep_versions}")
-    check_file_names(markdown_name, json_name)
+    check_file_names(markdown_name, json_name, html_name)
     layout = SharedLayout(Path(shared_dir), brief.event_id)
     generated_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     document = brief_document(brief, sources, scores, generated_at) | {"key": key}
-    files = {json_name: json_text(document), markdown_name: render_markdown(brief, sources, generated_at)}
+    files = {
+        json_name: json_text(document),
+        markdown_name: render_markdown(brief, sources, generated_at),
+        html_name: render_html(document, markdown_name, json_name),
+    }
     try:
-        version = publish_files(layout, files, keep_versions)
+        version = publish_files(layout, files, keep_versions, legacy=(json_name, markdown_name))
     except OSError as exc:
         raise PublishError(f"cannot publish the brief into {layout.folder}: {exc}") from exc
     return {
         "json": str(layout.folder / json_name),
         "markdown": str(layout.folder / markdown_name),
+        "html": str(layout.folder / html_name),
         "version": str(version),
     }

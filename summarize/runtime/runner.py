@@ -21,7 +21,8 @@ from pathlib import Path
 from omegaconf import DictConfig, OmegaConf, open_dict
 
 from summarize.config import to_event, validate_event
-from summarize.errors import BusyError, StopDeferred, SummarizeError
+from summarize.errors import BusyError, ExitCode, StopDeferred, SummarizeError, one_line
+from summarize.runtime.index import after_run
 from summarize.runtime.lock import EventLock
 from summarize.runtime.manifest import build_manifest, write_manifest
 from summarize.runtime.models import load_encoder, load_parser, load_writer
@@ -100,7 +101,7 @@ class EventRun:
 def validated(cfg: DictConfig) -> DictConfig:
     """`cfg` with its event checked against the schema and converted to the schema's types, and
     the brief's file names checked: before the lock, the inputs or a model are touched."""
-    check_file_names(cfg.publish.markdown_name, cfg.publish.json_name)
+    check_file_names(cfg.publish.markdown_name, cfg.publish.json_name, cfg.publish.html_name)
     cfg = cfg.copy()
     with open_dict(cfg):
         cfg.event = OmegaConf.create(OmegaConf.to_container(validate_event(cfg.event)))
@@ -144,7 +145,7 @@ def already_published(event: EventRun) -> bool:
     """Whether readers already have this run's brief: the key of the brief they see, whole and
     linked as publishing leaves it (publish.published_key), is this run's."""
     publish = event.cfg.publish
-    return not event.cfg.get("force") and published_key(event.layout, publish.json_name, publish.markdown_name) == event.key
+    return not event.cfg.get("force") and published_key(event.layout, publish.json_name, publish.markdown_name, publish.html_name) == event.key
 
 
 def publish_event(event: EventRun, run_dir: Path) -> dict:
@@ -153,16 +154,18 @@ def publish_event(event: EventRun, run_dir: Path) -> dict:
     cfg, layout = event.cfg, event.layout
     if already_published(event):
         log.info("skipped: inputs, config and models are those of the published brief (force=true reruns)")
-        outputs = {kind: str(layout.folder / cfg.publish[f"{kind}_name"]) for kind in ("json", "markdown")}
+        outputs = {kind: str(layout.folder / cfg.publish[f"{kind}_name"]) for kind in ("json", "markdown", "html")}
+        after_run(layout.shared_dir, cfg.event.id, params(cfg.publish))  # a success: clears a failure shown
         return record_run(event, run_dir, "skipped", outputs, f"skipped {cfg.event.id}")
     if event.work.brief is None:  # found unchanged without the lock (Ray's read step), changed since
         raise BusyError(f"the published brief of {cfg.event.id} changed while this run read its inputs; run it again")
-    publish_params = {k: v for k, v in params(cfg.publish).items() if k != "lock_timeout_s"}
+    publish_params = {k: v for k, v in params(cfg.publish).items() if k not in ("lock_timeout_s", "feed_id")}
     # A stop signal waits until the brief and the manifest are written, so that its message can
     # say which brief readers have.
     with StopDeferred() as finishing:
         outputs = run_stage("publish", event.stages, publish_outputs, event, publish_params)
         finishing.published = outputs["markdown"]
+        after_run(layout.shared_dir, cfg.event.id, params(cfg.publish))
         return record_run(event, run_dir, "published", outputs, f"published {outputs['markdown']}")
 
 
@@ -194,8 +197,14 @@ def run_event(cfg: DictConfig, run_dir: Path, models: Models | None = None) -> d
     before any model is loaded.
     """
     cfg = validated(cfg)
-    with event_lock(cfg):
-        event = read_event(cfg)
-        if not already_published(event):
-            summarize(event, models or load_models(cfg, event.stages))
-        return publish_event(event, run_dir)
+    try:
+        with event_lock(cfg):
+            event = read_event(cfg)
+            if not already_published(event):
+                summarize(event, models or load_models(cfg, event.stages))
+            return publish_event(event, run_dir)
+    except Exception as error:
+        # The index shows the failure beside the brief readers still have.
+        code = getattr(error, "exit_code", ExitCode.UNEXPECTED)
+        after_run(Path(cfg.paths.shared_dir), cfg.event.id, params(cfg.publish), code, one_line(str(error)))
+        raise

@@ -1,0 +1,125 @@
+"""index.html and feed.xml at the shared folder's root: every event's latest brief, newest first."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+
+import pytest
+from factories import article, brief, brief_sentence, compose_config
+
+from summarize.errors import InputError
+from summarize.runtime import runner
+from summarize.runtime.index import after_run, status_path, update_index, write_status
+from summarize.runtime.publish import CSP, publish_brief
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+class Elements(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.elements: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.elements.append((tag, dict(attrs)))
+
+
+def elements(html: str) -> list[tuple[str, dict]]:
+    parser = Elements()
+    parser.feed(html)
+    return parser.elements
+
+
+def publish_event(shared, event_id: str, title: str) -> None:
+    b = brief({"Talks": [brief_sentence(f"{title} opened on Monday.", "A", "B")]}, title=title)
+    publish_brief(dataclasses.replace(b, event_id=event_id), [article("001", ["x"], outlet="A")], {}, shared, key=event_id)
+
+
+@pytest.fixture
+def shared(tmp_path):
+    publish_event(tmp_path, "older", "The older event")
+    publish_event(tmp_path, "newer", "<script>alert(1)</script> newer")
+    return tmp_path
+
+
+def test_index_lists_events_newest_first_with_links(shared):
+    update_index(shared)
+    html = (shared / "index.html").read_text(encoding="utf-8")
+    found = elements(html)
+    assert [a["data-event"] for _, a in found if "data-event" in a] == ["newer", "older"]
+    hrefs = [a["href"] for _, a in found if "href" in a]
+    for event in ("newer", "older"):
+        assert {f"{event}/brief.html", f"{event}/brief.md", f"{event}/brief.json"} <= set(hrefs)
+    assert {"http-equiv": "Content-Security-Policy", "content": CSP} in [a for tag, a in found if tag == "meta"]
+    assert not {tag for tag, _ in found} & {"script", "img"}
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; newer" in html
+    assert "The older event opened on Monday." in html
+    assert "2 outlets" in html and "0 disagreements" in html
+
+
+def test_index_shows_a_failed_run_after_the_last_brief(shared):
+    write_status(shared, "older", 4, "cannot load the model <weights>")
+    update_index(shared)
+    html = (shared / "index.html").read_text(encoding="utf-8")
+    assert "last run failed at" in html and "(exit 4); showing the brief of" in html
+    assert "&lt;weights&gt;" in html
+
+    write_status(shared, "older")  # a later success clears it
+    update_index(shared)
+    assert "last run failed" not in (shared / "index.html").read_text(encoding="utf-8")
+    assert "last_success" in json.loads(status_path(shared, "older").read_text())
+
+
+def test_feed_is_atom_with_one_entry_per_event(shared):
+    update_index(shared, feed_id="tag:example.org,2026:briefs")
+    root = ET.parse(shared / "feed.xml").getroot()
+    assert root.tag == f"{ATOM}feed"
+    assert root.findtext(f"{ATOM}id") == "tag:example.org,2026:briefs"
+    for required in ("title", "updated", "author/" + ATOM + "name"):
+        assert root.findtext(ATOM + required)
+    entries = root.findall(f"{ATOM}entry")
+    assert [e.findtext(f"{ATOM}title") for e in entries] == ["<script>alert(1)</script> newer", "The older event"]
+    for entry, event in zip(entries, ("newer", "older"), strict=True):
+        version = (shared / event / "current").readlink().name
+        assert entry.findtext(f"{ATOM}id") == f"tag:summarize,2026:{event}/{version}"
+        assert entry.findtext(f"{ATOM}updated")
+        assert entry.find(f"{ATOM}link").attrib == {"rel": "alternate", "type": "text/html", "href": f"{event}/brief.html"}
+        assert entry.findtext(f"{ATOM}summary").endswith("opened on Monday.")
+    try:
+        import feedparser
+    except ImportError:
+        return
+    assert feedparser.parse((shared / "feed.xml").read_bytes()).bozo == 0
+
+
+def test_default_feed_id_is_a_stable_tag_uri(shared):
+    update_index(shared)
+    first = ET.parse(shared / "feed.xml").getroot().findtext(f"{ATOM}id")
+    update_index(shared)
+    assert first == ET.parse(shared / "feed.xml").getroot().findtext(f"{ATOM}id") == f"tag:summarize,2026:{shared.name}"
+
+
+def test_a_failure_to_update_the_index_is_only_a_warning(tmp_path, caplog):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the shared folder should be")
+    after_run(blocker, "older", {}, 5, "disk full")
+    assert "could not update the index" in caplog.text
+
+
+def test_a_failed_run_is_recorded_and_shown(tmp_path, monkeypatch):
+    publish_event(tmp_path, "lee_beijing", "Lee visits China")
+
+    def fail(cfg):
+        raise InputError("no articles left after cleaning")
+
+    monkeypatch.setattr(runner, "read_event", fail)
+    cfg = compose_config("+event=lee_beijing", f"paths.shared_dir={tmp_path}")
+    with pytest.raises(InputError):
+        runner.run_event(cfg, tmp_path / "run")
+    status = json.loads(status_path(tmp_path, "lee_beijing").read_text())
+    assert status["exit_code"] == 3 and status["message"] == "no articles left after cleaning"
+    html = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert "(exit 3); showing the brief of" in html
