@@ -74,7 +74,7 @@ def brief_sentences(doc) -> list[dict]:
 
 
 def test_a_brief_is_published(run):
-    assert sorted(p.name for p in run["folder"].iterdir()) == ["brief.json", "brief.md", "current", "versions"]
+    assert sorted(p.name for p in run["folder"].iterdir()) == ["brief.html", "brief.json", "brief.md", "current", "versions"]
     assert run["manifest"]["status"] == "published"
     assert run["doc"]["key"] == run["manifest"]["key"]
     assert run["manifest"]["outputs"]["markdown"] == str(run["folder"] / "brief.md")

@@ -5,9 +5,10 @@ from __future__ import annotations
 import collections
 import functools
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import punkt
-from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+if TYPE_CHECKING:
+    from nltk.tokenize.punkt import PunktSentenceTokenizer
 
 # What a finished sentence (or body paragraph) ends with, closing quotes included.
 SENTENCE_END = tuple(".!?\"'”’")
@@ -15,6 +16,10 @@ SENTENCE_END = tuple(".!?\"'”’")
 
 @functools.cache
 def punkt_tokenizer(model: str = "english") -> PunktSentenceTokenizer:
+    # nltk (and the scipy it imports) on first use: the read stage needs only SENTENCE_END.
+    import punkt
+    from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+
     trained = punkt.load_model(model)
     params = PunktParameters()
     params.abbrev_types = set(trained.abbrev_types)
@@ -29,6 +34,7 @@ def install_punkt_tab(data_dir: Path, model: str = "english") -> Path:
     """Write the Punkt parameters as NLTK's punkt_tab files under `data_dir` and put it on
     nltk.data.path, for code that calls nltk's own loaders (sumy) instead of `punkt_tokenizer`."""
     import nltk
+    import punkt
 
     trained = punkt.load_model(model)
     folder = data_dir / "tokenizers" / "punkt_tab" / model

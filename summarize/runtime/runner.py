@@ -12,6 +12,7 @@ writes that record.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import time
 from collections.abc import Callable
@@ -25,10 +26,8 @@ from summarize.errors import BusyError, ExitCode, StopDeferred, SummarizeError, 
 from summarize.runtime.index import after_run
 from summarize.runtime.lock import EventLock
 from summarize.runtime.manifest import build_manifest, write_manifest
-from summarize.runtime.models import load_encoder, load_parser, load_writer
 from summarize.runtime.publish import SharedLayout, check_file_names, publish_brief, published_key
 from summarize.runtime.run_key import run_key
-from summarize.stages import align, claims, clean, cluster, generate, guard, read, score, split, write
 from summarize.types import EventWork, Models
 
 log = logging.getLogger(__name__)
@@ -38,25 +37,30 @@ StageRun = Callable[[EventWork, dict, Models], tuple[EventWork, dict]]
 
 @dataclass(frozen=True)
 class Stage:
-    name: str  # its key in the manifest's `stages`
-    run: StageRun
+    name: str  # its key in the manifest's `stages`, and its module in summarize/stages/
     config: str  # the config group it takes (conf/<config>/)
     neural: bool = False  # runs only with a neural writer configured
+
+    @property
+    def run(self) -> StageRun:
+        # Imported when first run, not with the runner: a run that finds its brief already
+        # published decides without importing torch, transformers, spaCy or scikit-learn.
+        return importlib.import_module(f"summarize.stages.{self.name}").run
 
 
 # From the articles to the scored brief, in order.
 STAGES = (
-    Stage("clean", clean.run, "clean"),
-    Stage("split", split.run, "split"),
-    Stage("align", align.run, "align"),
-    Stage("claims", claims.run, "claims"),
-    Stage("cluster", cluster.run, "cluster"),
-    Stage("generate", generate.run, "model", neural=True),
-    Stage("guard", guard.run, "guard", neural=True),
-    Stage("write", write.run, "write"),
-    Stage("score", score.run, "score"),
+    Stage("clean", "clean"),
+    Stage("split", "split"),
+    Stage("align", "align"),
+    Stage("claims", "claims"),
+    Stage("cluster", "cluster"),
+    Stage("generate", "model", neural=True),
+    Stage("guard", "guard", neural=True),
+    Stage("write", "write"),
+    Stage("score", "score"),
 )
-READ = Stage("read", read.run, "read")
+READ = Stage("read", "read")
 # Every name a manifest's `stages` can hold, in the order a run records them: the one list that
 # tests and scripts use.
 STAGE_NAMES = ("read", "embed", "model", "parser", *(s.name for s in STAGES), "publish")
@@ -122,6 +126,8 @@ def read_event(cfg: DictConfig) -> EventRun:
 
 
 def load_models(cfg: DictConfig, stages: dict) -> Models:
+    from summarize.runtime.models import load_encoder, load_parser, load_writer  # torch: only when models load
+
     encoder = run_stage("embed", stages, load_encoder, params(cfg.embed))
     writer = run_stage("model", stages, load_writer, params(cfg.model))
     parser = run_stage("parser", stages, load_parser)

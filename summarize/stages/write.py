@@ -137,12 +137,12 @@ def extractive_candidates(subtopics: Sequence[Subtopic], dangling_openers: Seque
 
 
 def take_best(
-    draft: BriefDraft, index: int, queue: list[Fact], wording: Callable[[Fact], BriefSentence] | None = None
+    draft: BriefDraft, index: int, queue: list[Fact], wording: Callable[[Fact], BriefSentence]
 ) -> Fact | None:
     """Add the best fact of `queue` the draft accepts, consuming the ones it refuses."""
     while queue and not draft.full:
         candidate = queue.pop(0)
-        shown = wording(candidate) if wording else BriefSentence(candidate.text, candidate.sources)
+        shown = wording(candidate)
         if draft.add(index, shown.text, candidate.sources, generated=shown.generated):
             return candidate
     return None
@@ -153,7 +153,7 @@ def fill(
     subtopics: Sequence[Subtopic],
     max_sentences_per_subtopic: int,
     dangling_openers: Sequence[str],
-    wording: Callable[[Fact], BriefSentence] | None = None,
+    wording: Callable[[Fact], BriefSentence],
 ) -> list[Fact]:
     """Round the subtopics in order, each time taking each one's best remaining fact, until the
     budget is spent; returns the facts taken."""
@@ -166,31 +166,10 @@ def fill(
     return taken
 
 
-def write_extractive(
-    subtopics: Sequence[Subtopic],
-    encoder: Encoder,
-    *,
-    event_id: str,
-    title: str,
-    date: dt.date | None,
-    disagreements: Sequence[Disagreement] = (),
-    copies: Sequence[Sequence[str]] = (),
-    budget_words: int = 200,
-    max_words: int = 250,
-    max_sentences_per_subtopic: int = 3,
-    redundancy_threshold: float = 0.7,
-    dangling_openers: Sequence[str] = (),
-) -> Brief:
-    draft = BriefDraft(
-        subtopics,
-        encoder,
-        budget_words=budget_words,
-        max_words=max_words,
-        redundancy_threshold=redundancy_threshold,
-        disagreements=disagreements,
-    )
-    fill(draft, subtopics, max_sentences_per_subtopic, dangling_openers)
-    return draft.brief(event_id=event_id, title=title, date=date, disagreements=disagreements, copies=copies)
+def write_extractive(subtopics: Sequence[Subtopic], encoder: Encoder, **options) -> Brief:
+    """The brief in the outlets' own words: the writer below with nothing generated to show."""
+    brief, _ = write_from_generations(subtopics, (), (), encoder, **options)
+    return brief
 
 
 def write_from_generations(
