@@ -72,11 +72,16 @@ def find_article_files(inputs: str, suffixes: tuple[str, ...]) -> list[Path]:
             target = file.resolve(strict=True)
         except (OSError, RuntimeError) as exc:  # a dangling link, a loop of links
             raise InputError(f"{file}: a link that leads to no file ({getattr(exc, 'strerror', None) or exc})") from None
-        if not target.is_relative_to(root.resolve()):
-            raise InputError(f"{file}: a link to {target}, outside the event's folder {root}")
+        refuse_outside(file, target, root)
         if not target.is_file():
             raise InputError(f"{file}: a link to {target}, which is not a file")
     return files
+
+
+def refuse_outside(path: Path, target: Path, root: Path) -> None:
+    """`path` leads to `target`; refuse it unless that lies inside the event's folder `root`."""
+    if not target.is_relative_to(root.resolve()):
+        raise InputError(f"{path}: a link to {target}, outside the event's folder {root}")
 
 
 def opened_file(fd: int, path: Path) -> Path:
@@ -103,9 +108,7 @@ def read_article_bytes(path: Path, root: Path, max_bytes: int) -> bytes:
     except OSError as exc:
         raise InputError(f"{path}: {exc.strerror or exc}") from None
     try:
-        target = opened_file(fd, path)
-        if not target.is_relative_to(root.resolve()):
-            raise InputError(f"{path}: a link to {target}, outside the event's folder {root}")
+        refuse_outside(path, opened_file(fd, path), root)
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise InputError(f"{path}: not a regular file (a folder, a named pipe or a device)")
         with open(fd, "rb", closefd=False) as file:
