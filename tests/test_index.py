@@ -123,3 +123,26 @@ def test_a_failed_run_is_recorded_and_shown(tmp_path, monkeypatch):
     assert status["exit_code"] == 3 and status["message"] == "no articles left after cleaning"
     html = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert "(exit 3); showing the brief of" in html
+
+
+def test_a_skipped_run_clears_a_shown_failure_and_otherwise_leaves_the_index_alone(tmp_path):
+    from summarize.config import to_event
+    from summarize.runtime.publish import SharedLayout
+    from summarize.types import EventWork
+
+    cfg = runner.validated(compose_config("+event=lee_beijing", f"paths.shared_dir={tmp_path}"))
+    b = dataclasses.replace(brief({"Talks": [brief_sentence("Lee met Xi on Monday.", "A")]}), event_id="lee_beijing")
+    work = EventWork(to_event(cfg.event), articles=(article("a", ["x"], outlet="A"),), brief=b, scores={"words": 5})
+    run = runner.EventRun(cfg, SharedLayout(tmp_path, "lee_beijing"), "night-1", work, {})
+    assert runner.publish_event(run, tmp_path / "run1")["status"] == "published"
+    index = tmp_path / "index.html"
+
+    before = index.stat().st_mtime_ns
+    assert runner.publish_event(run, tmp_path / "run2")["status"] == "skipped"
+    assert index.stat().st_mtime_ns == before  # nothing readers see changed
+
+    after_run(tmp_path, "lee_beijing", {}, 3, "no articles left after cleaning")
+    assert "(exit 3)" in index.read_text(encoding="utf-8")
+    assert runner.publish_event(run, tmp_path / "run3")["status"] == "skipped"
+    assert "(exit 3)" not in index.read_text(encoding="utf-8")
+    assert "last_failure" not in json.loads(status_path(tmp_path, "lee_beijing").read_text())

@@ -78,6 +78,11 @@ def write_status(shared_dir: Path, event_id: str, exit_code: int | None = None, 
     write_atomic(status_path(shared_dir, event_id), json.dumps(status, ensure_ascii=False) + "\n")
 
 
+def failure_recorded(shared_dir: Path, event_id: str) -> bool:
+    """Whether the event's last recorded run failed (what a later success must clear)."""
+    return "last_failure" in (read_json(status_path(shared_dir, event_id)) or {})
+
+
 def read_json(path: Path) -> dict | None:
     try:
         found = json.loads(path.read_text(encoding="utf-8"))

@@ -23,7 +23,7 @@ from omegaconf import DictConfig, OmegaConf, open_dict
 
 from summarize.config import to_event, validate_event
 from summarize.errors import BusyError, ExitCode, StopDeferred, SummarizeError, one_line
-from summarize.runtime.index import after_run
+from summarize.runtime.index import after_run, failure_recorded
 from summarize.runtime.lock import EventLock
 from summarize.runtime.manifest import build_manifest, write_manifest
 from summarize.runtime.publish import SharedLayout, check_file_names, publish_brief, published_key
@@ -161,7 +161,10 @@ def publish_event(event: EventRun, run_dir: Path) -> dict:
     if already_published(event):
         log.info("skipped: inputs, config and models are those of the published brief (force=true reruns)")
         outputs = {kind: str(layout.folder / cfg.publish[f"{kind}_name"]) for kind in ("json", "markdown", "html")}
-        after_run(layout.shared_dir, cfg.event.id, params(cfg.publish))  # a success: clears a failure shown
+        # A skip changes what readers see only by clearing a failure the index shows: a night of
+        # skipped events must not rewrite the index once per event.
+        if failure_recorded(layout.shared_dir, cfg.event.id):
+            after_run(layout.shared_dir, cfg.event.id, params(cfg.publish))
         return record_run(event, run_dir, "skipped", outputs, f"skipped {cfg.event.id}")
     if event.work.brief is None:  # found unchanged without the lock (Ray's read step), changed since
         raise BusyError(f"the published brief of {cfg.event.id} changed while this run read its inputs; run it again")
