@@ -22,7 +22,6 @@ from collections.abc import Sequence
 import numpy as np
 
 from summarize.config import PROJECT_ROOT, compose
-from summarize.nlp.embed import SentenceEncoder
 from summarize.nlp.values import load_parser, sentence_values
 from summarize.runtime.runner import STAGES, load_models, params, read_event, validated
 from summarize.types import Sentence
@@ -85,11 +84,12 @@ def main() -> None:
     parser.add_argument("--min-precision", type=float, default=0.9, help="--fit picks the threshold with the best recall at this precision")
     args = parser.parse_args()
 
-    align = compose("+event=lee_beijing").align
+    cfg = validated(compose("+event=lee_beijing"))
+    align = cfg.align
     negations = frozenset(align.negations)
     antonyms = tuple((stem(a), stem(b)) for a, b in align.antonyms)
     pairs = load_fact_pairs(PROJECT_ROOT)
-    x, anchor_pairs = features_of(pairs, SentenceEncoder(), load_parser(), negations, align.synonyms)
+    x, anchor_pairs = features_of(pairs, load_models(cfg, {}).encoder, load_parser(), negations, align.synonyms)
     truth = np.array([p.same for p in pairs])
     opposite = np.array([opposed(a, b, antonyms) for a, b in anchor_pairs])
     near_copy = x[:, 0] >= align.near_identical_cosine

@@ -13,10 +13,13 @@ import summarize.config
 
 @pytest.fixture(scope="session")
 def encoder():
-    """The bundled MiniLM encoder, loaded once (about 3 s); its cache is shared by all tests."""
-    from summarize.nlp.embed import SentenceEncoder
+    """The configured encoder (conf/embed/), loaded once; its in-memory cache is shared by all
+    tests. No vector store: what a test embeds does not depend on what earlier runs stored."""
+    from summarize.nlp.embed import build_encoder
 
-    return SentenceEncoder()
+    cfg = compose_config("+event=lee_beijing")
+    embed = OmegaConf.to_container(cfg.embed, resolve=True) | {"store_vectors": False}
+    return build_encoder(**embed, cache_dir=cfg.paths.cache_dir)
 
 
 @pytest.fixture

@@ -81,7 +81,7 @@ def brief_sentences(doc: dict) -> list[dict]:
 def warm_encoder_pipeline(encoder):
     """run_event with the session's (already warm) encoder instead of a fresh one."""
     patch = pytest.MonkeyPatch()
-    patch.setattr("summarize.runtime.models.SentenceEncoder", lambda **kwargs: encoder)
+    patch.setattr("summarize.runtime.models.build_encoder", lambda **kwargs: encoder)
     yield run_event
     patch.undo()
 

@@ -165,7 +165,7 @@ def test_manifest_dropped_counts(run):
 @pytest.fixture
 def fast_pipeline(encoder, monkeypatch):
     """run_event with the session's (already warm) encoder instead of a fresh one."""
-    monkeypatch.setattr("summarize.runtime.models.SentenceEncoder", lambda **kwargs: encoder)
+    monkeypatch.setattr("summarize.runtime.models.build_encoder", lambda **kwargs: encoder)
     return run_event
 
 

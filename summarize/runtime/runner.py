@@ -126,9 +126,9 @@ def read_event(cfg: DictConfig) -> EventRun:
 
 
 def load_models(cfg: DictConfig, stages: dict) -> Models:
-    from summarize.runtime.models import load_encoder, load_parser, load_writer  # torch: only when models load
+    from summarize.runtime.models import load_encoder, load_parser, load_writer  # heavy imports: only when models load
 
-    encoder = run_stage("embed", stages, load_encoder, params(cfg.embed))
+    encoder = run_stage("embed", stages, load_encoder, params(cfg.embed) | {"cache_dir": cfg.paths.cache_dir})
     writer = run_stage("model", stages, load_writer, params(cfg.model))
     parser = run_stage("parser", stages, load_parser)
     return Models(encoder, writer, parser)
