@@ -21,7 +21,7 @@ from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
 from summarize.config import CONFIG_DIR, available_events, check_event_name
-from summarize.errors import ExitCode, Fatal, Interrupted, SummarizeError, UsageError, one_line, received_stop, stop_on_signals
+from summarize.errors import ExitCode, Fatal, SummarizeError, UsageError, one_line, stop_behind, stop_on_signals
 
 log = logging.getLogger("summarize")
 # (event, exit code) of each job this process ran: one for a run, one per event for a multirun.
@@ -102,8 +102,8 @@ def main(cfg: DictConfig) -> None:
         say(f"error: {error}")
         code = error.exit_code
     except Exception as error:
-        if (signum := received_stop()) is not None:
-            raise Interrupted(signum) from error
+        if stop := stop_behind(error):
+            raise stop from error
         log.exception("unexpected error")
         code = ExitCode.UNEXPECTED
     outcomes.append(("(batch)" if batch else cfg.event.id if "event" in cfg else "(none)", int(code)))

@@ -103,12 +103,10 @@ STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 # While the brief is being published (a fraction of a second), a stop waits: see `StopDeferred`.
 _deferring = False
 _deferred_signal: int | None = None
-_received_signal: int | None = None
 
 
 def _stop(signum: int, frame) -> None:
-    global _deferred_signal, _received_signal
-    _received_signal = signum
+    global _deferred_signal
     # A second signal must not cut short the cleanup that the first one started.
     for each in STOP_SIGNALS:
         signal.signal(each, signal.SIG_IGN)
@@ -118,11 +116,16 @@ def _stop(signum: int, frame) -> None:
     raise Interrupted(signum)
 
 
-def received_stop() -> int | None:
-    """The stop signal this process received, if any. A C extension that was loading when the
-    handler raised reports the stop as its own failure (onnxruntime: "ImportError: initialization
-    failed"); callers turn that back into Interrupted, so that a stopped run exits 128 + signal."""
-    return _received_signal
+def stop_behind(error: BaseException) -> Interrupted | None:
+    """The stop signal's Interrupted that `error` stands for, if any. A C extension that was
+    loading when the handler raised reports the stop as its own failure (onnxruntime: "ImportError:
+    initialization failed", caused by the Interrupted); a stopped run must still exit 128 + signal."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, Interrupted):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
 
 
 def stop_on_signals() -> None:

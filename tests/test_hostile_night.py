@@ -427,3 +427,20 @@ def test_a_stop_while_publishing_waits_until_the_brief_is_out(tmp_path, event_ru
     assert json.loads((tmp_path / "run" / "manifest.json").read_text())["status"] == "published"
     assert not list((tmp_path / "shared" / ".summarize" / "staging").glob("*"))
     assert lock_is_free(tmp_path / "shared")
+
+
+def test_a_stop_that_a_c_extension_reports_as_its_own_error_is_still_the_stop():
+    """pybind11 modules (onnxruntime) turn an exception raised during their import into
+    "ImportError: initialization failed" caused by it; the run must still exit 128 + signal."""
+    from summarize.errors import Interrupted, stop_behind
+
+    def import_interrupted_by_sigterm():
+        try:
+            raise Interrupted(signal.SIGTERM)
+        except Interrupted as stop:
+            raise ImportError("initialization failed") from stop
+
+    with pytest.raises(ImportError) as caught:
+        import_interrupted_by_sigterm()
+    assert stop_behind(caught.value).exit_code == 128 + signal.SIGTERM
+    assert stop_behind(ImportError("initialization failed")) is None

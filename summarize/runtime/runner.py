@@ -22,7 +22,7 @@ from pathlib import Path
 from omegaconf import DictConfig, OmegaConf, open_dict
 
 from summarize.config import to_event, validate_event
-from summarize.errors import BusyError, ExitCode, Interrupted, StopDeferred, SummarizeError, one_line, received_stop
+from summarize.errors import BusyError, ExitCode, StopDeferred, SummarizeError, one_line, stop_behind
 from summarize.runtime.index import after_run, failure_recorded
 from summarize.runtime.lock import EventLock
 from summarize.runtime.manifest import build_manifest, write_manifest
@@ -213,8 +213,8 @@ def run_event(cfg: DictConfig, run_dir: Path, models: Models | None = None) -> d
                 summarize(event, models or load_models(cfg, event.stages))
             return publish_event(event, run_dir)
     except Exception as error:
-        if (signum := received_stop()) is not None:
-            raise Interrupted(signum) from error
+        if stop := stop_behind(error):
+            raise stop from error
         # The index shows the failure beside the brief readers still have.
         code = getattr(error, "exit_code", ExitCode.UNEXPECTED)
         after_run(Path(cfg.paths.shared_dir), cfg.event.id, params(cfg.publish), code, one_line(str(error)))
