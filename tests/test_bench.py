@@ -73,6 +73,7 @@ def test_scaling_measure_aligns_and_clusters():
     assert row["subtopics"] >= 2 and row["seconds"] > 0 and row["peak_mib"] > 0
 
 
+@pytest.mark.slow
 def test_bench_run_on_two_clusters(tmp_path):
     articles = sorted((summarize.config.PROJECT_ROOT / "data" / "lee_beijing").glob("*.txt"))
     texts = [p.read_text(encoding="utf-8") for p in articles]

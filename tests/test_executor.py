@@ -40,7 +40,17 @@ def configs(compose_config, inputs: dict, shared: Path) -> list:
 
 
 @pytest.fixture(scope="module")
-def both(events):
+def ray_session():
+    """One local Ray for this module's batches (a start costs about 10 s); run_on_ray joins a
+    running Ray and leaves it running. test_command_line_batch_on_ray covers it starting its own."""
+    ray = pytest.importorskip("ray")
+    ray.init(num_cpus=2, include_dashboard=False)
+    yield
+    ray.shutdown()
+
+
+@pytest.fixture(scope="module")
+def both(events, ray_session):
     from factories import compose_config
 
     tmp, inputs = events
@@ -57,6 +67,7 @@ def brief_files(shared: Path, event: str) -> tuple[str, dict]:
     return "\n".join(line for line in md if "generated" not in line), doc
 
 
+@pytest.mark.slow
 def test_the_ray_executor_publishes_the_same_briefs_as_the_local_one(both):
     tmp, local, on_ray = both
     assert [(o.event, o.exit_code) for o in local] == [("ev_all", 0), ("ev_first", 0), ("ev_last", 0), ("ev_missing", 3)]
@@ -67,12 +78,14 @@ def test_the_ray_executor_publishes_the_same_briefs_as_the_local_one(both):
     assert len({brief_files(tmp / "ray", e)[0] for e in ("ev_all", "ev_first", "ev_last")}) == 3
 
 
+@pytest.mark.slow
 def test_a_failed_event_is_reported_the_same_way_and_publishes_nothing(both):
     tmp, local, on_ray = both
     assert on_ray[-1].message == local[-1].message == f"event.inputs: no folder {tmp / 'missing'}"
     assert not (tmp / "ray" / "ev_missing").exists()
 
 
+@pytest.mark.slow
 def test_each_ray_worker_loads_the_models_once(both):
     tmp, _, on_ray = both
     workers = {o.model_pid for o in on_ray if o.exit_code == 0}
@@ -85,7 +98,8 @@ def test_each_ray_worker_loads_the_models_once(both):
         assert Path(outcome.manifest).parent == tmp / "runs_ray" / outcome.event
 
 
-def test_a_second_ray_batch_with_nothing_changed_is_skipped(both, events):
+@pytest.mark.slow
+def test_a_second_ray_batch_with_nothing_changed_is_skipped(both, events, ray_session):
     from factories import compose_config
 
     tmp, inputs = events
@@ -99,6 +113,7 @@ def test_without_ray_the_executor_says_how_to_install_it(monkeypatch, compose_cf
         run_on_ray([compose_cfg("+event=lee_beijing")], Path("/nowhere"))
 
 
+@pytest.mark.slow
 def test_command_line_batch_on_ray(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SUMMARIZE_", "HYDRA_"))}
     env |= {"SUMMARIZE_SHARED_DIR": str(tmp_path / "shared"), "SUMMARIZE_RUNS_DIR": str(tmp_path / "runs")}

@@ -6,11 +6,14 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from summarize.config import PROJECT_ROOT
 
 TRIALS = 100
 
 
+@pytest.mark.slow
 def test_killing_a_publishing_run_at_random_moments_leaves_a_complete_brief():
     result = subprocess.run(
         [sys.executable, str(PROJECT_ROOT / "scripts" / "kill_publish.py"), "--trials", str(TRIALS), "--keep-versions", "3"],

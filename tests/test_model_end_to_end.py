@@ -144,6 +144,7 @@ def test_rerun_with_the_same_model_files_is_skipped(run, tmp_path, monkeypatch):
     assert manifest["key"] == run["manifest"]["key"] == run["doc"]["key"]
 
 
+@pytest.mark.slow
 def test_command_line_run_with_the_tiny_model_publishes(tmp_path, tiny_bart_dir):
     result = summarize(tmp_path, *tiny_overrides(tiny_bart_dir))
 
@@ -159,6 +160,7 @@ def test_command_line_run_with_the_tiny_model_publishes(tmp_path, tiny_bart_dir)
     assert doc["sections"] and all(s["text"] in inputs and s["outlets"] for s in brief_sentences(doc))
 
 
+@pytest.mark.slow
 def test_command_line_run_without_weights_exits_4_in_one_line(tmp_path):
     empty = tmp_path / "no_weights"
     empty.mkdir()

@@ -29,6 +29,7 @@ def sweep(tmp_path_factory):
     return tmp, result
 
 
+@pytest.mark.slow
 def test_every_job_runs_although_some_fail(sweep):
     tmp, result = sweep
 
@@ -38,6 +39,7 @@ def test_every_job_runs_although_some_fail(sweep):
         assert (tmp / "shared" / event / "brief.md").read_text(encoding="utf-8").startswith("# South Korean President")
 
 
+@pytest.mark.slow
 def test_models_load_once_per_process(sweep):
     tmp, _ = sweep
     published = {}

@@ -6,6 +6,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from summarize.config import PROJECT_ROOT, available_events
 
 NIGHTLY = PROJECT_ROOT / "scripts" / "nightly.sh"
@@ -56,6 +58,7 @@ def test_failed_events_are_named_and_make_the_batch_fail(tmp_path):
         assert line in log
 
 
+@pytest.mark.slow
 def test_real_runs_publish_skip_and_fail(tmp_path):
     """The real job: lee_beijing publishes, its rerun is skipped, an unknown event fails (exit 2)."""
     env = {"SUMMARIZE_SHARED_DIR": str(tmp_path / "shared"), "SUMMARIZE_RUNS_DIR": str(tmp_path / "runs")}

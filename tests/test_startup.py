@@ -31,6 +31,7 @@ def test_reading_and_deciding_to_skip_import_no_heavy_library(tmp_path):
     assert result.stdout.strip() == ""
 
 
+
 RUN_PROBE = """
 import sys
 from summarize.config import compose
@@ -38,29 +39,24 @@ from summarize.runtime.runner import load_models, read_event, summarize, validat
 
 cfg = validated(compose("+event=lee_beijing", "paths.shared_dir={shared}", "embed.store_vectors=false"))
 event = read_event(cfg)
-summarize(event, load_models(cfg, event.stages))
+models = load_models(cfg, event.stages)
+summarize(event, models)
 print(len(event.work.brief.sentences), "torch" in sys.modules, "transformers" in sys.modules)
+import torch  # importable as usual after spaCy loaded with it hidden, and spaCy still parses
+print(len(models.parser("Lee met Xi in Beijing on Monday.").ents), torch.ones(2).sum().item())
 """
 
 
 def test_an_extractive_run_never_imports_torch_or_transformers(tmp_path):
     """The encoder runs on ONNX Runtime and spaCy loads with torch hidden from thinc: torch and
-    transformers (5 s of start-up) are for the neural writers only."""
+    transformers (5 s of start-up) are for the neural writers only; torch stays importable."""
     result = subprocess.run(
         [sys.executable, "-c", RUN_PROBE.replace("{shared}", str(tmp_path))],
         cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300,
     )
     assert result.returncode == 0, result.stderr[-3000:]
-    sentences, torch, transformers = result.stdout.split()
+    run, after = result.stdout.splitlines()
+    sentences, torch, transformers = run.split()
     assert int(sentences) > 0 and (torch, transformers) == ("False", "False")
-
-
-def test_spacy_loaded_with_torch_hidden_leaves_torch_importable():
-    probe = (
-        "from summarize.nlp.values import load_parser; nlp = load_parser(); "
-        "import torch; print(len(list(nlp('Lee met Xi in Beijing on Monday.').ents)), torch.ones(2).sum().item())"
-    )
-    result = subprocess.run([sys.executable, "-c", probe], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr[-3000:]
-    entities, total = result.stdout.split()
+    entities, total = after.split()
     assert int(entities) >= 2 and float(total) == 2.0
