@@ -1,6 +1,6 @@
 """Time the nightly command end to end: wall time, peak memory and seconds per stage.
 
-    .venv/bin/python -m bench.run [--event lee_beijing] [--runs 3]
+    .venv/bin/python -m bench.run [--event lee_beijing] [--runs 3] [OVERRIDE ...]
 
 Each run is a fresh `python -m summarize` process, as the scheduler starts it; the first run
 after set-up is the cold one (bytecode and file caches empty), later ones are warm. Peak memory
@@ -25,10 +25,10 @@ STAGES = tuple(name for name in STAGE_NAMES if name not in ("generate", "guard")
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run_once(event: str, workdir: Path) -> dict:
+def run_once(event: str, workdir: Path, overrides: list[str]) -> dict:
     command = [
         sys.executable, "-m", "summarize", f"+event={event}", "force=true",  # every run does the full job
-        f"paths.shared_dir={workdir / 'shared'}", f"hydra.run.dir={workdir / 'run'}",
+        f"paths.shared_dir={workdir / 'shared'}", f"hydra.run.dir={workdir / 'run'}", *overrides,
     ]
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -48,12 +48,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--event", default="lee_beijing")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("overrides", nargs="*", help="Hydra overrides for every run, e.g. embed.store_vectors=false")
     args = parser.parse_args()
     print(f"| run | wall s | peak MiB | {' | '.join(STAGES)} |")
     print("|---" * (3 + len(STAGES)) + "|")
     for index in range(args.runs):
         with tempfile.TemporaryDirectory() as tmp:
-            result = run_once(args.event, Path(tmp))
+            result = run_once(args.event, Path(tmp), args.overrides)
         stages = " | ".join(f"{result['stages'][s]:.2f}" for s in STAGES)
         print(f"| {index + 1} | {result['wall']:.2f} | {result['peak_mib']:.0f} | {stages} |", flush=True)
 
