@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from summarize.errors import UsageError
 from summarize.types import (
     Brief,
     BriefSection,
@@ -166,6 +167,54 @@ def fill(
     return taken
 
 
+def cover(
+    draft: BriefDraft,
+    subtopics: Sequence[Subtopic],
+    max_sentences_per_subtopic: int,
+    dangling_openers: Sequence[str],
+    wording: Callable[[Fact], BriefSentence],
+    rank_weight: float = 0.0,
+) -> list[Fact]:
+    """The facts whose wordings together cover the most of what the articles share, within the
+    cap (summarize/nlp/coverage.py), near repeats excluded as the draft excludes them; added in
+    brief order (subtopics in rank order, each one's best first). Falls back to `fill` when the
+    solver finds no solution in its time limit."""
+    from summarize.nlp.coverage import concept_weights, select
+
+    queues = extractive_candidates(subtopics, dangling_openers)
+    # The order `fill` would try them in: each subtopic's best, then each one's second, ...
+    candidates = sorted(
+        ((rank, index, fact) for index, queue in enumerate(queues) for rank, fact in enumerate(queue)),
+        key=lambda c: (c[0], c[1]),
+    )
+    if not candidates:
+        return []
+    shown = [wording(fact) for _, _, fact in candidates]
+    lengths = [len(mark_disputes(s.text, fact.sources, draft.disagreements).split()) for s, (_, _, fact) in zip(shown, candidates)]
+    weights = concept_weights(
+        (source.article_id, source.text) for subtopic in subtopics for fact in subtopic.sentences for source in fact.sources
+    )
+    vectors = draft.encoder.encode([s.text for s in shown])
+    close = np.argwhere(np.triu(vectors @ vectors.T >= draft.redundancy_threshold, k=1))
+    chosen = select(
+        [s.text for s in shown], lengths, weights,
+        budget=draft.max_words - draft.words,
+        exclusive=[(int(a), int(b)) for a, b in close],
+        groups=[index for _, index, _ in candidates], per_group=max_sentences_per_subtopic,
+        # The ranking's own judgement (support, centrality, position), in concept-weight units,
+        # decaying with the order fill would take them in; it also breaks ties.
+        preference=[(rank_weight * length + 1e-3) / (1 + order) ** 0.5 for order, length in enumerate(lengths)],
+    )
+    if chosen is None:
+        return fill(draft, subtopics, max_sentences_per_subtopic, dangling_openers, wording)
+    taken = []
+    for order in sorted(chosen, key=lambda o: (candidates[o][1], candidates[o][0])):
+        _, index, fact = candidates[order]
+        if draft.add(index, shown[order].text, fact.sources, generated=shown[order].generated):
+            taken.append(fact)
+    return taken
+
+
 def write_extractive(subtopics: Sequence[Subtopic], encoder: Encoder, **options) -> Brief:
     """The brief in the outlets' own words: the writer below with nothing generated to show."""
     brief, _ = write_from_generations(subtopics, (), (), encoder, **options)
@@ -188,6 +237,8 @@ def write_from_generations(
     max_sentences_per_subtopic: int = 3,
     redundancy_threshold: float = 0.7,
     dangling_openers: Sequence[str] = (),
+    selection: str = "round_robin",
+    rank_weight: float = 0.0,
 ) -> tuple[Brief, dict]:
     """The brief's facts chosen as the extractive writer chooses them, each fused fact in the
     sentence generated from it when the guard kept it, else in its own outlet's wording; and a
@@ -209,7 +260,12 @@ def write_from_generations(
             return BriefSentence(verdict.text, fact.sources, generated=True)
         return BriefSentence(fact.text, fact.sources)
 
-    taken = set(fill(draft, subtopics, max_sentences_per_subtopic, dangling_openers, wording))
+    if selection == "coverage":
+        taken = set(cover(draft, subtopics, max_sentences_per_subtopic, dangling_openers, wording, rank_weight))
+    elif selection == "round_robin":
+        taken = set(fill(draft, subtopics, max_sentences_per_subtopic, dangling_openers, wording))
+    else:
+        raise UsageError(f"write.selection must be round_robin or coverage, not {selection!r}")
     report: dict = {"fused": len(fused), "kept": 0, "replaced": 0, "not_used": 0, "replacements": []}
     for fact, verdict in verdicts.items():
         if fact not in taken:
