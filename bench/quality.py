@@ -1,6 +1,6 @@
 """Benchmark: our pipeline against the peers a user would run instead, on the same clusters in one run.
 
-    python -m bench [data=PATH] [budget_words=260] [model=NAME] [limit=N] [scaling_sizes=[]]
+    python -m bench [data=PATH] [budget_words=260 or budget_words=[260,100,60]] [model=NAME] [limit=N] [scaling_sizes=[]]
 
 Writes results.md, results.json and PNG charts into the run folder (outputs/bench/...). Quality is
 ROUGE-1/2/Lsum F1 and recall averaged over each cluster's references, with bootstrap 95%
@@ -12,18 +12,20 @@ clustering on synthetic sets of growing size, each size in its own process.
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import subprocess
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 
 import hydra
 import numpy as np
 from hydra.core.hydra_config import HydraConfig
-from omegaconf import DictConfig
+from omegaconf import DictConfig, OmegaConf
 
 from summarize.config import CONFIG_DIR
 from summarize.errors import InputError
@@ -164,25 +166,26 @@ def charts(results: dict, folder: Path) -> list[str]:
 
 
 def markdown_report(results: dict) -> str:
-    lines = [
-        f"# Benchmark: {results['clusters']} clusters of {results['data']}, {results['budget_words']} words, model={results['model']}",
-        "",
-        "| system | R1 F1 | R2 F1 | RLsum F1 | R1 rec | R2 rec | RLsum rec | words | s/cluster |",
-        "|---|---|---|---|---|---|---|---|---|",
-    ]
-    for name, s in results["systems"].items():
-        lines.append(
-            f"| {name} | {s['rouge1']:.2f} [{s['rouge1_ci'][0]:.2f}, {s['rouge1_ci'][1]:.2f}] "
-            f"| {s['rouge2']:.2f} [{s['rouge2_ci'][0]:.2f}, {s['rouge2_ci'][1]:.2f}] "
-            f"| {s['rougeLsum']:.2f} [{s['rougeLsum_ci'][0]:.2f}, {s['rougeLsum_ci'][1]:.2f}] "
-            f"| {s['rouge1_recall']:.2f} | {s['rouge2_recall']:.2f} | {s['rougeLsum_recall']:.2f} "
-            f"| {s['words']:.0f} | {s['sec_per_cluster']:.3f} |"
-        )
-    lines += ["", f"Paired difference, {OURS} minus peer (mean F1 points, 95% bootstrap interval):", "",
-              "| peer | R1 | R2 | RLsum |", "|---|---|---|---|"]
-    for peer, diff in results["paired"].items():
-        cells = " | ".join(f"{diff[m]['mean']:+.2f} [{diff[m]['ci'][0]:+.2f}, {diff[m]['ci'][1]:+.2f}]" for m in METRICS)
-        lines.append(f"| {peer} | {cells} |")
+    lines = [f"# Benchmark: {results['clusters']} clusters of {results['data']}, model={results['model']}"]
+    for budget, entry in results["budgets"].items():
+        lines += [
+            "", f"## {budget} words", "",
+            "| system | R1 F1 | R2 F1 | RLsum F1 | R1 rec | R2 rec | RLsum rec | words | s/cluster |",
+            "|---|---|---|---|---|---|---|---|---|",
+        ]
+        for name, s in entry["systems"].items():
+            lines.append(
+                f"| {name} | {s['rouge1']:.2f} [{s['rouge1_ci'][0]:.2f}, {s['rouge1_ci'][1]:.2f}] "
+                f"| {s['rouge2']:.2f} [{s['rouge2_ci'][0]:.2f}, {s['rouge2_ci'][1]:.2f}] "
+                f"| {s['rougeLsum']:.2f} [{s['rougeLsum_ci'][0]:.2f}, {s['rougeLsum_ci'][1]:.2f}] "
+                f"| {s['rouge1_recall']:.2f} | {s['rouge2_recall']:.2f} | {s['rougeLsum_recall']:.2f} "
+                f"| {s['words']:.0f} | {s['sec_per_cluster']:.3f} |"
+            )
+        lines += ["", f"Paired difference, {OURS} minus peer (mean F1 points, 95% bootstrap interval):", "",
+                  "| peer | R1 | R2 | RLsum |", "|---|---|---|---|"]
+        for peer, diff in entry["paired"].items():
+            cells = " | ".join(f"{diff[m]['mean']:+.2f} [{diff[m]['ci'][0]:+.2f}, {diff[m]['ci'][1]:+.2f}]" for m in METRICS)
+            lines.append(f"| {peer} | {cells} |")
     ours = results["ours"]
     lines += ["", "Model load (once): " + ", ".join(f"{k} {v:.2f} s" for k, v in ours["load_seconds"].items()),
               f"Peak memory: {results['peak_memory_mib']:.0f} MiB. Failed clusters: {ours['failed']}.", "",
@@ -200,32 +203,15 @@ def markdown_report(results: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def run_bench(cfg: DictConfig, out: Path) -> dict:
-    from bench.peers import build_peers  # sumy: only the benchmark needs it
+def with_budget(cfg: DictConfig, budget: int) -> DictConfig:
+    """`cfg` with one word budget: write.budget_words and write.max_words follow `budget_words`."""
+    single = copy.deepcopy(cfg)
+    single.budget_words = budget
+    return single
 
-    clusters = load_clusters(cfg.data, cfg.limit)
-    install_punkt_tab(Path(cfg.paths.root) / ".cache" / "nltk_data")
-    load_stages: dict = {}
-    models = load_models(cfg, load_stages)
-    peers = build_peers(list(cfg.peers))
-    per_cluster: dict[str, list[dict]] = defaultdict(list)
-    stage_seconds: dict[str, list[float]] = defaultdict(list)
-    counts: dict[str, int] = defaultdict(int)
-    split = punkt_tokenizer().tokenize
-    for index, cluster in enumerate(clusters):
-        sentences, seconds = run_ours(cluster, cfg, models, stage_seconds, counts)
-        per_cluster[OURS].append({"seconds": seconds, "words": sum(len(s.split()) for s in sentences),
-                                  **rouge_over_references(sentences, cluster["references"])})
-        for name, summarize in peers.items():
-            start = time.perf_counter()
-            text = summarize(cluster["documents"], cfg.budget_words)
-            seconds = time.perf_counter() - start
-            per_cluster[name].append({"seconds": seconds, "words": len(text.split()),
-                                      **rouge_over_references(split(text), cluster["references"])})
-        log.info("%d/%d %s R2 %s", index + 1, len(clusters), cluster["id"],
-                 {n: round(rows[-1]["rouge2_f1"], 1) for n, rows in per_cluster.items()})
 
-    samples, seed = cfg.bootstrap_samples, cfg.seed
+def compare(per_cluster: dict[str, list[dict]], peers: Sequence[str], samples: int, seed: int) -> tuple[dict, dict]:
+    """Each system's means and intervals, and our paired difference from each peer."""
     systems = {}
     for name, rows in per_cluster.items():
         entry = {"sec_per_cluster": round(float(np.mean([r["seconds"] for r in rows])), 4),
@@ -242,6 +228,43 @@ def run_bench(cfg: DictConfig, out: Path) -> dict:
         for metric in METRICS:
             diff = np.array([a[f"{metric}_f1"] - b[f"{metric}_f1"] for a, b in zip(per_cluster[OURS], per_cluster[peer])])
             paired[peer][metric] = {"mean": round(float(diff.mean()), 2), "ci": bootstrap_interval(diff, samples, seed)}
+    return systems, paired
+
+
+def run_bench(cfg: DictConfig, out: Path) -> dict:
+    """The benchmark at each of `cfg.budget_words` (one number or a list): every system is cut to
+    each budget; our pipeline runs once per budget (the second and later reuse the embeddings
+    the first computed, so their seconds per cluster are lower than a night's)."""
+    from bench.peers import build_peers  # sumy: only the benchmark needs it
+
+    budgets = [int(b) for b in cfg.budget_words] if OmegaConf.is_list(cfg.budget_words) else [int(cfg.budget_words)]
+    clusters = load_clusters(cfg.data, cfg.limit)
+    install_punkt_tab(Path(cfg.paths.root) / ".cache" / "nltk_data")
+    load_stages: dict = {}
+    models = load_models(cfg, load_stages)
+    peers = build_peers(list(cfg.peers))
+    per_budget: dict[int, dict[str, list[dict]]] = {b: defaultdict(list) for b in budgets}
+    stage_seconds: dict[str, list[float]] = defaultdict(list)
+    counts: dict[str, int] = defaultdict(int)
+    split = punkt_tokenizer().tokenize
+    single = {b: with_budget(cfg, b) for b in budgets}
+    for index, cluster in enumerate(clusters):
+        for budget, per_cluster in per_budget.items():
+            sentences, seconds = run_ours(cluster, single[budget], models, stage_seconds, counts)
+            per_cluster[OURS].append({"seconds": seconds, "words": sum(len(s.split()) for s in sentences),
+                                      **rouge_over_references(sentences, cluster["references"])})
+            for name, summarize in peers.items():
+                start = time.perf_counter()
+                text = summarize(cluster["documents"], budget)
+                seconds = time.perf_counter() - start
+                per_cluster[name].append({"seconds": seconds, "words": len(text.split()),
+                                          **rouge_over_references(split(text), cluster["references"])})
+        log.info("%d/%d %s R2 %s", index + 1, len(clusters), cluster["id"],
+                 {f"{n}@{b}": round(rows[-1]["rouge2_f1"], 1) for b, pc in per_budget.items() for n, rows in pc.items()})
+
+    samples, seed = cfg.bootstrap_samples, cfg.seed
+    by_budget = {b: dict(zip(("systems", "paired"), compare(pc, list(peers), samples, seed))) for b, pc in per_budget.items()}
+    systems, paired = by_budget[budgets[0]]["systems"], by_budget[budgets[0]]["paired"]
     ours = {
         "load_seconds": {name: record["seconds"] for name, record in load_stages.items()},
         "stage_seconds": {name: round(float(np.mean(v)), 4) for name, v in stage_seconds.items()},
@@ -254,10 +277,12 @@ def run_bench(cfg: DictConfig, out: Path) -> dict:
             "generated": counts["generated"], "kept": counts["kept"], "replaced": counts["replaced"],
             "dropped_input_tokens": counts["dropped_tokens"],
         }
+    # The first budget's figures stand at the top level (as with one budget); every budget's under "budgets".
     results = {
-        "data": cfg.data, "clusters": len(clusters), "budget_words": cfg.budget_words, "model": cfg.model.name,
+        "data": cfg.data, "clusters": len(clusters), "budget_words": budgets[0], "model": cfg.model.name,
         "systems": systems, "paired": paired, "ours": ours, "peak_memory_mib": peak_memory_mib(),
-        "per_cluster": {name: rows for name, rows in per_cluster.items()},
+        "per_cluster": {name: rows for name, rows in per_budget[budgets[0]].items()},
+        "budgets": {str(b): entry | {"per_cluster": dict(per_budget[b])} for b, entry in by_budget.items()},
     }
     results["scaling"] = scaling_run(list(cfg.scaling_sizes))
     results["charts"] = charts(results, out)

@@ -86,7 +86,7 @@ def test_bench_run_on_two_clusters(tmp_path):
         + "\n"
     )
     cfg = compose(
-        f"data={data}", "scaling_sizes=[300,600]", "bootstrap_samples=50", "budget_words=120", config_name="bench/default"
+        f"data={data}", "scaling_sizes=[300,600]", "bootstrap_samples=50", "budget_words=[120,60]", config_name="bench/default"
     )
     results = run_bench(cfg, tmp_path)
 
@@ -96,6 +96,14 @@ def test_bench_run_on_two_clusters(tmp_path):
         assert {"rouge1", "rouge2", "rougeLsum", "sec_per_cluster"} <= set(system)
         assert 0 <= system["rouge2"] <= 100 and system["words"] <= 120
     assert saved["clusters"] == 2 and set(saved["paired"]) == {"lead", "lexrank", "textrank"}
+    # Every system at every budget, each cut to it; the first budget's figures also stand at the top.
+    assert set(saved["budgets"]) == {"120", "60"} and saved["budget_words"] == 120
+    for budget, entry in saved["budgets"].items():
+        assert set(entry["systems"]) == set(saved["systems"]) and set(entry["paired"]) == set(saved["paired"])
+        assert all(len(rows) == 2 for rows in entry["per_cluster"].values())
+        assert all(row["words"] <= int(budget) for rows in entry["per_cluster"].values() for row in rows)
+    assert saved["budgets"]["120"]["systems"] == saved["systems"]
+    assert "## 60 words" in (tmp_path / "results.md").read_text()
     assert [r["size"] for r in saved["scaling"]] == [300, 600] and "growth_per_doubling" in saved["scaling"][1]
     # Load time is reported apart (0 when an earlier test in this process loaded the models already).
     assert set(results["ours"]["load_seconds"]) == {"embed", "model", "parser"}
