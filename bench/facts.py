@@ -82,9 +82,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fit", action="store_true", help="fit the weights, cross-validated by event")
     parser.add_argument("--min-precision", type=float, default=0.9, help="--fit picks the threshold with the best recall at this precision")
+    parser.add_argument("overrides", nargs="*", help="Hydra overrides, e.g. embed.precision=int8 to check the rule on other vectors")
     args = parser.parse_args()
 
-    cfg = validated(compose("+event=lee_beijing"))
+    cfg = validated(compose("+event=lee_beijing", *args.overrides))
     align = cfg.align
     negations = frozenset(align.negations)
     antonyms = tuple((stem(a), stem(b)) for a, b in align.antonyms)
