@@ -124,3 +124,19 @@ def test_unknown_runtime_or_precision_is_a_model_error():
     for overrides in ({"runtime": "tensorflow"}, {"precision": "fp16"}, {"runtime": "torch", "precision": "int8"}):
         with pytest.raises(ModelError):
             build_encoder(**encoder_params(**overrides))
+
+
+def test_the_vector_store_works_from_another_thread(tmp_path, encoder):
+    """A Ray actor builds the encoder in one thread and encodes in another."""
+    import threading
+
+    built = with_store(tmp_path / "vectors.sqlite")
+    results = {}
+    worker = threading.Thread(target=lambda: results.update(vectors=built.encode(SENTENCES)))
+    worker.start()
+    worker.join()
+
+    assert built.store.working
+    later = with_store(tmp_path / "vectors.sqlite")
+    np.testing.assert_array_equal(later.encode(SENTENCES), results["vectors"])
+    assert later.texts_encoded == 0

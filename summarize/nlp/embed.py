@@ -23,6 +23,7 @@ import os
 import shutil
 import sqlite3
 import tempfile
+import threading
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
@@ -231,12 +232,15 @@ def export_onnx(model_path: str, folder: Path) -> Path:
 class VectorStore:
     """Vectors by the sha256 of their text, in SQLite: a nightly event re-reads mostly the articles
     it read the night before, and syndicated sentences recur across events. Concurrent runs share
-    it (SQLite locks). It only saves time, so a store that fails is switched off with a warning."""
+    it (SQLite locks). It only saves time, so a store that fails is switched off with a warning.
+    A Ray actor builds it in one thread and calls it from another: the connection may cross
+    threads, and a lock keeps its use one thread at a time."""
 
     def __init__(self, path: Path, dim: int):
         self.path, self.dim, self.working = path, dim, True
+        self.lock = threading.Lock()
         path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(path, timeout=30, isolation_level=None)
+        self.db = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("CREATE TABLE IF NOT EXISTS vectors (key BLOB PRIMARY KEY, vector BLOB NOT NULL)")
 
@@ -245,6 +249,14 @@ class VectorStore:
         return hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
 
     def get(self, texts: set[str]) -> dict[str, np.ndarray]:
+        with self.lock:
+            return self._get(texts)
+
+    def put(self, vectors: dict[str, np.ndarray]) -> None:
+        with self.lock:
+            self._put(vectors)
+
+    def _get(self, texts: set[str]) -> dict[str, np.ndarray]:
         by_key = {self.key(t): t for t in texts}
         keys, found = list(by_key), {}
         try:
@@ -259,7 +271,7 @@ class VectorStore:
             self._switch_off(exc)
         return found
 
-    def put(self, vectors: dict[str, np.ndarray]) -> None:
+    def _put(self, vectors: dict[str, np.ndarray]) -> None:
         if not self.working:
             return
         rows = [(self.key(t), np.asarray(v, dtype=np.float32).tobytes()) for t, v in vectors.items()]
