@@ -39,6 +39,8 @@ def event_overrides(event_id: str, folder: Path, shared: Path) -> list[str]:
     return [
         "+event=lee_beijing", f"event.id={event_id}", f"event.inputs={folder}", "event.title=null",
         "event.keywords=[]", "~event.outlets", "clean.min_similarity=0.2", f"paths.shared_dir={shared}",
+        # Every mode embeds every sentence, as for a night of new events: no vectors from the mode before.
+        "embed.store_vectors=false",
     ]
 
 
