@@ -18,15 +18,10 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
+from summarize.nlp.stems import stem
+
 Concept = tuple[str, str]
 WORD = re.compile(r"[A-Za-z][A-Za-z'-]*|\d[\d,.]*")
-
-
-@functools.cache
-def _stemmer():
-    from nltk.stem import PorterStemmer
-
-    return PorterStemmer()
 
 
 @functools.cache
@@ -38,7 +33,7 @@ def _stop_words() -> frozenset[str]:
 
 def concepts(text: str) -> set[Concept]:
     """Pairs of adjacent content words, stemmed; stop words break a pair."""
-    stem, stop = _stemmer().stem, _stop_words()
+    stop = _stop_words()
     words = [w.lower() for w in WORD.findall(text)]
     stems = [None if w in stop or len(w) < 2 else stem(w) for w in words]
     return {(a, b) for a, b in zip(stems, stems[1:]) if a and b}

@@ -15,7 +15,6 @@ outlets count as one source.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -23,10 +22,10 @@ from dataclasses import dataclass
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
-from nltk.stem import PorterStemmer
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from summarize.nlp.facts import stated_dates
+from summarize.nlp.stems import stem
 from summarize.nlp.values import MAY_STATE_A_VALUE, StatedValue, sentence_values
 from summarize.types import Encoder, EventWork, Fact, Models, Sentence, independent_sources
 
@@ -104,17 +103,6 @@ def semantic_pairs_lsh(
                 i, j = int(bucket[row]), int(bucket[col])
                 pairs.add((min(i, j), max(i, j)))
     return pairs
-
-
-@functools.cache
-def _stemmer() -> PorterStemmer:
-    return PorterStemmer()
-
-
-@functools.lru_cache(maxsize=100_000)
-def stem(word: str) -> str:
-    """Porter's stem; news repeats its words, and stemming costs more than looking one up."""
-    return _stemmer().stem(word.lower())
 
 
 WORD = re.compile(r"[A-Za-z][\w'’-]*")
