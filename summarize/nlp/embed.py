@@ -6,7 +6,7 @@ compute-bound on CPU (ENVIRONMENT.md), so it embeds each distinct text once (in 
 runs in a vector store on disk) and batches texts of similar length together to waste little work
 on padding.
 
-Two runtimes compute the same vectors. ONNX Runtime, which nightly runs use, ran MiniLM 1.4x faster
+Two runtimes compute the same vectors. ONNX Runtime, which nightly runs use, ran MiniLM 1.3x faster
 than torch on these CPUs and spares the run importing torch (1.3 s). Its graph is exported from the
 bundled weights once per machine: `make` does it at set-up, and a run that finds none exports it
 first. `precision: int8` (dynamic quantisation) is faster still, but moves similarities by up to
@@ -32,6 +32,7 @@ import numpy as np
 
 from summarize.errors import ModelError
 from summarize.nlp.sentence_splitter import punkt_tokenizer
+from summarize.runtime.run_key import folder_fingerprint
 
 log = logging.getLogger(__name__)
 
@@ -53,11 +54,23 @@ def bundled_minilm_path() -> str:
 
 
 def model_fingerprint(model_path: str) -> str:
-    """Names, sizes and modification times of the model folder's files, hashed: an export or a
-    stored vector is reused only for the very weights it came from."""
-    root = Path(model_path)
-    files = [[str(p.relative_to(root)), p.stat().st_size, p.stat().st_mtime_ns] for p in sorted(root.rglob("*")) if p.is_file()]
-    return hashlib.sha256(json.dumps([EXPORT_FORMAT, str(root.resolve()), files]).encode()).hexdigest()[:16]
+    """The model folder's fingerprint (as the run key takes it), hashed: an export or a stored
+    vector is reused only for the very weights it came from."""
+    files = folder_fingerprint(model_path)
+    return hashlib.sha256(json.dumps([EXPORT_FORMAT, str(Path(model_path).resolve()), files]).encode()).hexdigest()[:16]
+
+
+def load_transformers_model(model_path: str):
+    """The model at `model_path` through transformers, for inference."""
+    from transformers import AutoModel
+    from transformers.utils import logging as transformers_logging
+
+    # A progress bar per load is noise in a nightly log.
+    transformers_logging.disable_progress_bar()
+    try:
+        return AutoModel.from_pretrained(model_path).eval()
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"cannot load the sentence encoder from {model_path}: {exc}") from exc
 
 
 def load_tokenizer(folder: Path, max_length: int):
@@ -134,15 +147,8 @@ class TorchEncoder(SentenceEncoder):
 
     def __init__(self, model_path: str, *, batch_size: int, max_length: int, store: VectorStore | None = None):
         import torch
-        from transformers import AutoModel
-        from transformers.utils import logging as transformers_logging
 
-        # A progress bar per load is noise in a nightly log.
-        transformers_logging.disable_progress_bar()
-        try:
-            model = AutoModel.from_pretrained(model_path).eval()
-        except (OSError, ValueError) as exc:
-            raise ModelError(f"cannot load the sentence encoder from {model_path}: {exc}") from exc
+        model = load_transformers_model(model_path)
         super().__init__(load_tokenizer(Path(model_path), max_length), int(model.config.hidden_size), batch_size=batch_size, store=store)
         self._torch, self.model = torch, model
 
@@ -183,15 +189,13 @@ def export_onnx(model_path: str, folder: Path) -> Path:
         return folder
     import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
-    from transformers import AutoModel, AutoTokenizer
-    from transformers.utils import logging as transformers_logging
+    from transformers import AutoTokenizer
 
-    transformers_logging.disable_progress_bar()
+    model = load_transformers_model(model_path)
     try:
-        model = AutoModel.from_pretrained(model_path).eval()
         tokenizer = AutoTokenizer.from_pretrained(model_path)
     except (OSError, ValueError) as exc:
-        raise ModelError(f"cannot load the sentence encoder from {model_path}: {exc}") from exc
+        raise ModelError(f"cannot load the sentence encoder's tokenizer from {model_path}: {exc}") from exc
 
     class LastHiddenState(torch.nn.Module):
         def __init__(self):
