@@ -26,6 +26,21 @@ def test_punkt_knows_abbreviations(split):
     assert counts == {"sentences": 2, "dropped_by_length": 0, "dropped_by_pattern": 0}
 
 
+def test_news_titles_and_number_signs_do_not_end_a_sentence(split):
+    text = (
+        "Gov. Newsom and Sgt. Ruiz watched the album debut at No. 1 on the chart. "
+        "It held Nos. 1 and 2 for a week. The answer was no. Then the band left."
+    )
+    sentences, _ = split([article("a", [text])], min_words=1)
+
+    assert [s.text for s in sentences] == [
+        "Gov. Newsom and Sgt. Ruiz watched the album debut at No. 1 on the chart.",
+        "It held Nos. 1 and 2 for a week.",
+        "The answer was no.",
+        "Then the band left.",
+    ]
+
+
 def test_sentences_of_a_paragraph_are_split_and_paragraphs_never_joined(split):
     paragraphs = [
         "Lee arrived in Beijing on Sunday for talks. Xi welcomed him at the Great Hall of the People!",

@@ -15,14 +15,16 @@ SENTENCE_END = tuple(".!?\"'”’")
 
 
 @functools.cache
-def punkt_tokenizer(model: str = "english") -> PunktSentenceTokenizer:
+def punkt_tokenizer(model: str = "english", abbreviations: tuple[str, ...] = ()) -> PunktSentenceTokenizer:
+    """Punkt with the trained model's parameters; `abbreviations` (lower case, no final period)
+    are added to those it learned, so that "No. 1" or "Gov. Brown" does not end a sentence."""
     # nltk (and the scipy it imports) on first use: the read stage needs only SENTENCE_END.
     import punkt
     from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
     trained = punkt.load_model(model)
     params = PunktParameters()
-    params.abbrev_types = set(trained.abbrev_types)
+    params.abbrev_types = set(trained.abbrev_types) | set(abbreviations)
     params.collocations = set(trained.collocations)
     params.sent_starters = set(trained.sent_starters)
     # Punkt looks up unseen word types too, so a plain dict raises KeyError.
