@@ -9,22 +9,46 @@ ALSO_SHARED = "The two leaders signed trade agreements during the state visit."
 ONE_OUTLET = "A reporter described the weather over Tiananmen Square in detail."
 
 
-def test_concepts_are_adjacent_content_stems():
-    assert ("state", "visit") in concepts(SHARED)
-    assert ("presid", "lee") in concepts(SHARED)
-    assert not any("in" in pair or "the" in pair for pair in concepts(SHARED))  # stop words break pairs
+def mentions(*pairs: tuple[str, str]) -> list[tuple[str, int, str]]:
+    """(article, sentence) pairs as mentions, each at its place in its article."""
+    seen: dict[str, int] = {}
+    out = []
+    for article, text in pairs:
+        out.append((article, seen.get(article, 0), text))
+        seen[article] = seen.get(article, 0) + 1
+    return out
 
 
-def test_only_concepts_two_articles_share_count_when_there_are_three_or_more():
-    weights = concept_weights([("a", SHARED), ("b", SHARED), ("b", ALSO_SHARED), ("c", ALSO_SHARED), ("c", ONE_OUTLET)])
-    assert weights[("state", "visit")] == 3
-    assert all(w >= 2 for w in weights.values())
-    assert not any(c in weights for c in concepts(ONE_OUTLET))
+def test_concepts_are_content_stems_alone_and_in_adjacent_pairs():
+    found = concepts(SHARED)
+    assert {("state", "visit"), ("presid", "lee"), ("visit",), ("beij",)} <= found
+    assert not any("in" in c or "the" in c or "for" in c for c in found)  # stop words are no concepts
+    assert ("beij", "state") not in found  # and they break a pair ("Beijing for a state")
+
+
+def test_only_concepts_two_articles_share_count():
+    weights = concept_weights(mentions(("a", SHARED), ("b", SHARED), ("b", ALSO_SHARED), ("c", ALSO_SHARED), ("c", ONE_OUTLET)))
+    assert weights[("state", "visit")] == 3 and weights[("visit",)] == 3
+    assert weights[("lee",)] == 2
+    assert not any(c in weights for c in concepts(ONE_OUTLET) - concepts(SHARED) - concepts(ALSO_SHARED))
+    # One article alone: everything it says counts.
+    assert concept_weights(mentions(("a", ONE_OUTLET)))[("tiananmen", "squar")] == 1
+
+
+def test_an_early_mention_and_a_pair_are_worth_more():
+    early = concept_weights([("a", 0, SHARED), ("b", 0, SHARED)], position_decay=10)
+    late = concept_weights([("a", 30, SHARED), ("b", 30, SHARED)], position_decay=10)
+    assert early[("xi",)] == 2 and late[("xi",)] == 2 * 10 / 40
+    # Only an article's first mention counts.
+    again = concept_weights([("a", 0, SHARED), ("a", 30, SHARED), ("b", 0, SHARED)], position_decay=10)
+    assert again == early
+    paired = concept_weights(mentions(("a", SHARED), ("b", SHARED)), pair_weight=2)
+    assert paired[("state", "visit")] == 2 * paired[("visit",)]
 
 
 def test_the_budget_goes_to_what_most_articles_share():
     texts = [ONE_OUTLET, SHARED, ALSO_SHARED]
-    weights = concept_weights([("a", SHARED), ("b", SHARED), ("b", ALSO_SHARED), ("c", ALSO_SHARED), ("c", ONE_OUTLET)])
+    weights = concept_weights(mentions(("a", SHARED), ("b", SHARED), ("b", ALSO_SHARED), ("c", ALSO_SHARED), ("c", ONE_OUTLET)))
     lengths = [len(t.split()) for t in texts]
 
     assert sorted(select(texts, lengths, weights, budget=25)) == [1, 2]
@@ -35,7 +59,7 @@ def test_the_budget_goes_to_what_most_articles_share():
 
 def test_near_repeats_and_group_caps_are_respected():
     texts = [SHARED, SHARED.replace("Beijing", "the Chinese capital"), ALSO_SHARED]
-    weights = concept_weights([("a", t) for t in texts] + [("b", t) for t in texts])
+    weights = concept_weights(mentions(*[("a", t) for t in texts], *[("b", t) for t in texts]))
     lengths = [len(t.split()) for t in texts]
 
     assert len(set(select(texts, lengths, weights, budget=100, exclusive=[(0, 1)])) & {0, 1}) == 1
@@ -44,6 +68,25 @@ def test_near_repeats_and_group_caps_are_respected():
 
 def test_nothing_to_choose_from():
     assert select([], [], {}, budget=50) == []
+
+
+def test_the_coverage_writer_prefers_what_more_outlets_report(encoder, stage_params):
+    """Two sentences of one length, room for one: the one two outlets report wins, though the
+    ranking put the other first, since only its concepts are used by both articles."""
+    import datetime as dt
+
+    from factories import subtopic, supported
+
+    from summarize.stages.write import write_extractive
+
+    one_outlet = supported("The ministers of both countries signed the new fisheries accord on Tuesday.", "A")
+    two_outlets = supported("The presidents of both countries opened the new railway bridge on Tuesday.", "A", "B")
+    params = stage_params("write") | {"budget_words": 14, "max_words": 14, "selection": "coverage"}
+    brief = write_extractive(
+        [subtopic("One", [one_outlet]), subtopic("Two", [two_outlets])], encoder,
+        event_id="ev", title="t", date=dt.date(2026, 1, 6), **params,
+    )
+    assert [s.text for s in brief.sentences] == [two_outlets.text]
 
 
 def test_the_coverage_writer_keeps_citations_and_the_cap(compose_cfg, encoder):

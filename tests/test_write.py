@@ -43,13 +43,13 @@ WEATHER = [
 ]
 
 
-def test_brief_takes_subtopics_breadth_first_and_keeps_their_order(write):
+def test_round_robin_takes_subtopics_breadth_first_and_keeps_their_order(write):
     subtopics = [
         subtopic("Trade", [supported(t, "A", "B") for t in TRADE], importance=3.0),
         subtopic("Football", [supported(t, "C") for t in FOOTBALL], importance=2.0),
         subtopic("Weather", [supported(t, "D") for t in WEATHER], importance=1.0),
     ]
-    brief = write(subtopics, budget_words=40, max_words=60)
+    brief = write(subtopics, budget_words=40, max_words=60, selection="round_robin")
 
     assert [s.label for s in brief.sections] == ["Trade", "Football", "Weather"]
     # One round of best sentences (16 + 14 + 12 = 42 words), and the budget of 40 is spent.
@@ -59,12 +59,12 @@ def test_brief_takes_subtopics_breadth_first_and_keeps_their_order(write):
     assert brief.sentences[0].outlets == ("A", "B")
 
 
-def test_second_round_takes_each_subtopics_next_sentence(write):
+def test_round_robin_second_round_takes_each_subtopics_next_sentence(write):
     subtopics = [
         subtopic("Trade", [supported(t) for t in TRADE]),
         subtopic("Football", [supported(t) for t in FOOTBALL]),
     ]
-    brief = write(subtopics, budget_words=50, max_words=80)
+    brief = write(subtopics, budget_words=50, max_words=80, selection="round_robin")
 
     # 16 + 14 = 30 < 50 after round one; round two adds TRADE[1] (18 words): 48; then FOOTBALL[1] (15 words): 63.
     assert [[s.text for s in section.sentences] for section in brief.sections] == [
@@ -154,6 +154,25 @@ def test_leans_on_context_with_shipped_openers(stage_params):
     assert not leans_on_context("Lee said he would return to Beijing next year.", openers)
     assert not leans_on_context("Hehe is not a pronoun; Heather met Lee.", openers)
     assert not leans_on_context("In Beijing, Lee met Xi for talks.", openers)
+
+
+def test_pieces_of_longer_sentences_and_quotes_lean_on_context():
+    assert leans_on_context("1 on the Billboard 200 chart and sold 800,000 copies.", set()) is False  # a number may open
+    assert leans_on_context("and then the two leaders signed the pact.", set())
+    # The last sentence of a quote that runs over several, with curly or straight marks.
+    assert leans_on_context("How great it is,” Stewart told the magazine.", set())
+    assert leans_on_context('How great it is," Stewart told the magazine.', set())
+    # A quote held whole, or one that opens here, reads on its own.
+    assert not leans_on_context("“We won,” the coach said after the match.", set())
+    assert not leans_on_context('"We won," the coach said after the match.', set())
+    assert not leans_on_context('The coach said "we won" and "we will win again" (twice).', set())
+    assert not leans_on_context('"I want to thank me for believing in me.', set())
+
+
+def test_sentences_shorter_than_min_words_are_not_candidates(write):
+    short = "Both sides called the talks useful."  # 6 words
+    brief = write([subtopic("Trade", [supported(short, "A", "B"), supported(TRADE[0])])], budget_words=40, max_words=40, min_words=8)
+    assert [s.text for s in brief.sentences] == [TRADE[0]]
 
 
 def test_max_sentences_per_subtopic(write):

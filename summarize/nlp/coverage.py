@@ -1,12 +1,15 @@
 """Which sentences cover most of what the articles say in common, within a word budget: the
 concept-coverage ILP of Gillick & Favre (2009), solved exactly by HiGHS (scipy.optimize.milp).
 
-A concept is a pair of adjacent content-word stems ("state visit", "xi jinping"), worth the number
-of articles that use it; concepts only one article uses are worth nothing when there are several
-articles. The brief is the set of sentences whose concepts are worth most together, each concept
-counted once, so a sentence that repeats what is chosen adds nothing and the budget goes to what
-the most outlets report. Unlike a greedy fill, the whole budget is planned at once: a short budget
-is not spent on the first long sentence that fits.
+A concept is a content-word stem ("visit") or a pair of adjacent ones ("state visit"). It is
+worth more the more articles use it and the earlier they do: each article that uses it adds the
+lead weight of its first mention there (news puts its main facts first), and a pair counts
+`pair_weight` times a single word, since a shared pair is a shared phrase, not only a shared
+topic. With two or more articles, a concept only one of them uses is worth nothing. The brief is
+the set of sentences whose concepts are worth most together, each concept counted once, so a
+sentence that repeats what is chosen adds nothing and the budget goes to what the most outlets
+report. Unlike a greedy fill, the whole budget is planned at once: a short budget is not spent
+on the first long sentence that fits.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import numpy as np
 
 from summarize.nlp.stems import stem
 
-Concept = tuple[str, str]
+Concept = tuple[str, ...]
 WORD = re.compile(r"[A-Za-z][A-Za-z'-]*|\d[\d,.]*")
 
 
@@ -32,28 +35,38 @@ def _stop_words() -> frozenset[str]:
 
 
 def concepts(text: str) -> set[Concept]:
-    """Pairs of adjacent content words, stemmed; stop words break a pair."""
+    """Content-word stems, alone and in adjacent pairs; stop words break a pair."""
     stop = _stop_words()
     words = [w.lower() for w in WORD.findall(text)]
     stems = [None if w in stop or len(w) < 2 else stem(w) for w in words]
-    return {(a, b) for a, b in zip(stems, stems[1:]) if a and b}
+    return {(a,) for a in stems if a} | {(a, b) for a, b in zip(stems, stems[1:]) if a and b}
 
 
-def concept_weights(documents: Iterable[tuple[str, str]]) -> dict[Concept, int]:
-    """How many documents use each concept, from (document id, sentence) pairs; with three or
-    more documents, only concepts two or more of them use."""
-    users: dict[Concept, set[str]] = defaultdict(set)
-    for document, sentence in documents:
+def concept_weights(
+    mentions: Iterable[tuple[str, int, str]], *, position_decay: float | None = None, pair_weight: float = 1.0
+) -> dict[Concept, float]:
+    """Each concept's worth, from (article, position in it, sentence) mentions: over the articles
+    that use it, the sum of the lead weight of its first mention (decay / (decay + position),
+    halving `position_decay` sentences in; 1 with no decay), times `pair_weight` for a pair.
+    With two or more articles, only concepts two or more of them use."""
+    first: dict[Concept, dict[str, int]] = defaultdict(dict)
+    for article, position, sentence in mentions:
         for concept in concepts(sentence):
-            users[concept].add(document)
-    least = 2 if len({d for ds in users.values() for d in ds}) >= 3 else 1
-    return {c: len(ds) for c, ds in users.items() if len(ds) >= least}
+            seen = first[concept]
+            seen[article] = min(position, seen.get(article, position))
+    least = 2 if len({a for seen in first.values() for a in seen}) >= 2 else 1
+    return {
+        concept: (pair_weight if len(concept) == 2 else 1.0)
+        * sum(position_decay / (position_decay + p) if position_decay else 1.0 for p in seen.values())
+        for concept, seen in first.items()
+        if len(seen) >= least
+    }
 
 
 def select(
     texts: Sequence[str],
     lengths: Sequence[int],
-    weights: dict[Concept, int],
+    weights: dict[Concept, float],
     *,
     budget: int,
     exclusive: Sequence[tuple[int, int]] = (),

@@ -1,8 +1,12 @@
 """Stage: write the brief from the ranked subtopics, with the disagreements the claims stage found.
 
 The extractive writer takes whole source sentences, so every brief sentence is one that its
-outlets actually printed. It goes round the subtopics in order of importance, taking each
-one's best remaining sentence, until the word budget is spent: breadth first, then depth.
+outlets actually printed, and none that leans on context the brief may not carry. By default
+(selection coverage) it plans the whole budget at once: the set of sentences that together cover
+the most of what the articles share, early and by many of them, with the ranking's order and each
+fact's outlet count as a smaller preference (summarize/nlp/coverage.py). The older round robin
+goes round the subtopics in order of importance, taking each one's best remaining sentence,
+until the budget is spent. Either way the brief shows its sentences by subtopic, in rank order.
 
 With a neural writer configured, the facts are chosen the same way, and each fact that several
 outlets report is shown in the sentence the writer fused from all of them, when the guard kept
@@ -34,11 +38,34 @@ from summarize.types import (
 )
 
 
+# A quotation mark, and whether it opens: curly ones say so; a straight one opens at the start
+# or after a space or bracket.
+QUOTE = re.compile(r'(“)|(”)|((?:^|(?<=[\s(\[]))")|(")')
+
+
+def closes_unopened_quote(text: str) -> bool:
+    """True when `text` closes a quotation it did not open: the last sentence of a quote that
+    runs over several ("How great it is," Stewart said.), which makes no sense alone."""
+    depth = 0
+    for opening_curly, closing_curly, opening_straight, closing_straight in QUOTE.findall(text):
+        if opening_curly or opening_straight:
+            depth += 1
+        elif depth == 0:
+            return True
+        else:
+            depth -= 1
+    return False
+
+
 def leans_on_context(text: str, openers: set[str]) -> bool:
     """True when the sentence opens with a connective or pronoun, or its subject is a pronoun
-    after an introductory phrase ("In an interview, he said ..."): who "he" is lies elsewhere."""
+    after an introductory phrase ("In an interview, he said ..."): who "he" is lies elsewhere.
+    Also when it is the end of something longer: it opens in lower case (the rest of a sentence
+    cut in two), or it closes a quotation that opened in an earlier sentence."""
     first = re.match(r"\W*(\w+)", text)
     if first and first.group(1).lower() in openers:
+        return True
+    if text[:1].islower() or closes_unopened_quote(text):
         return True
     return bool(re.match(r"[^,.;]{0,60},\s+(he|she|they|it)\b", text, re.IGNORECASE))
 
@@ -131,10 +158,16 @@ def mark_disputes(text: str, sources: Sequence[Sentence], disagreements: Sequenc
     return text
 
 
-def extractive_candidates(subtopics: Sequence[Subtopic], dangling_openers: Sequence[str]) -> list[list[Fact]]:
-    """Each subtopic's sentences, best first, without those that lean on missing context."""
+def extractive_candidates(
+    subtopics: Sequence[Subtopic], dangling_openers: Sequence[str], min_words: int = 0
+) -> list[list[Fact]]:
+    """Each subtopic's sentences, best first, without those that lean on missing context or are
+    shorter than `min_words`."""
     openers = {o.lower() for o in dangling_openers}
-    return [[s for s in st.sentences if not leans_on_context(s.text, openers)] for st in subtopics]
+    return [
+        [s for s in st.sentences if len(s.text.split()) >= min_words and not leans_on_context(s.text, openers)]
+        for st in subtopics
+    ]
 
 
 def take_best(
@@ -151,14 +184,12 @@ def take_best(
 
 def fill(
     draft: BriefDraft,
-    subtopics: Sequence[Subtopic],
+    queues: list[list[Fact]],
     max_sentences_per_subtopic: int,
-    dangling_openers: Sequence[str],
     wording: Callable[[Fact], BriefSentence],
 ) -> list[Fact]:
-    """Round the subtopics in order, each time taking each one's best remaining fact, until the
-    budget is spent; returns the facts taken."""
-    queues = extractive_candidates(subtopics, dangling_openers)
+    """Round the subtopics in order, each time taking each one's best remaining candidate, until
+    the budget is spent; returns the facts taken."""
     taken = []
     for _ in range(max_sentences_per_subtopic):
         for index, queue in enumerate(queues):
@@ -169,44 +200,48 @@ def fill(
 
 def cover(
     draft: BriefDraft,
-    subtopics: Sequence[Subtopic],
+    queues: list[list[Fact]],
     max_sentences_per_subtopic: int,
-    dangling_openers: Sequence[str],
     wording: Callable[[Fact], BriefSentence],
+    *,
     rank_weight: float = 0.0,
+    pair_weight: float = 1.0,
+    position_decay: float | None = None,
+    copies: Sequence[Sequence[str]] = (),
 ) -> list[Fact]:
-    """The facts whose wordings together cover the most of what the articles share, within the
-    cap (summarize/nlp/coverage.py), near repeats excluded as the draft excludes them; added in
-    brief order (subtopics in rank order, each one's best first). Falls back to `fill` when the
-    solver finds no solution in its time limit."""
+    """The candidates whose wordings together cover the most of what the articles share, within
+    the budget (summarize/nlp/coverage.py), near repeats excluded as the draft excludes them;
+    added in brief order (subtopics in rank order, each one's best first). Falls back to `fill`
+    when the solver finds no solution in its time limit."""
     from summarize.nlp.coverage import concept_weights, select
 
-    queues = extractive_candidates(subtopics, dangling_openers)
-    # The order `fill` would try them in: each subtopic's best, then each one's second, ...
-    candidates = sorted(
-        ((rank, index, fact) for index, queue in enumerate(queues) for rank, fact in enumerate(queue)),
-        key=lambda c: (c[0], c[1]),
-    )
+    # In the ranking's order: the leading subtopic's facts best first, then the next one's, ...
+    candidates = [(rank, index, fact) for index, queue in enumerate(queues) for rank, fact in enumerate(queue)]
     if not candidates:
         return []
     shown = [wording(fact) for _, _, fact in candidates]
     lengths = [len(mark_disputes(s.text, fact.sources, draft.disagreements).split()) for s, (_, _, fact) in zip(shown, candidates)]
+    # What every source sentence says, not only the candidates: a concept's worth is how many
+    # articles use it. Outlets carrying copies of one article are one article here.
+    source_of = {outlet: min(group) for group in copies for outlet in group}
     weights = concept_weights(
-        (source.article_id, source.text) for subtopic in subtopics for fact in subtopic.sentences for source in fact.sources
+        ((source_of.get(s.outlet, s.outlet), s.position, s.text) for subtopic in draft.subtopics for fact in subtopic.sentences for s in fact.sources),
+        position_decay=position_decay,
+        pair_weight=pair_weight,
     )
     vectors = draft.encoder.encode([s.text for s in shown])
     close = np.argwhere(np.triu(vectors @ vectors.T >= draft.redundancy_threshold, k=1))
     chosen = select(
         [s.text for s in shown], lengths, weights,
-        budget=draft.max_words - draft.words,
+        budget=min(draft.budget_words, draft.max_words) - draft.words,
         exclusive=[(int(a), int(b)) for a, b in close],
         groups=[index for _, index, _ in candidates], per_group=max_sentences_per_subtopic,
-        # The ranking's own judgement (support, centrality, position), in concept-weight units,
-        # decaying with the order fill would take them in; it also breaks ties.
-        preference=[(rank_weight * length + 1e-3) / (1 + order) ** 0.5 for order, length in enumerate(lengths)],
+        # The ranking's own judgement (subtopic, support, centrality, position), in concept-weight
+        # units per word, decaying with the candidate's place in that order; it also breaks ties.
+        preference=[(rank_weight * length * fact.support + 1e-3) / (1 + order) ** 0.5 for order, (length, (_, _, fact)) in enumerate(zip(lengths, candidates))],
     )
     if chosen is None:
-        return fill(draft, subtopics, max_sentences_per_subtopic, dangling_openers, wording)
+        return fill(draft, queues, max_sentences_per_subtopic, wording)
     taken = []
     for order in sorted(chosen, key=lambda o: (candidates[o][1], candidates[o][0])):
         _, index, fact = candidates[order]
@@ -237,8 +272,11 @@ def write_from_generations(
     max_sentences_per_subtopic: int = 3,
     redundancy_threshold: float = 0.7,
     dangling_openers: Sequence[str] = (),
-    selection: str = "round_robin",
+    min_words: int = 0,
+    selection: str = "coverage",
     rank_weight: float = 0.0,
+    pair_weight: float = 1.0,
+    position_decay: float | None = None,
 ) -> tuple[Brief, dict]:
     """The brief's facts chosen as the extractive writer chooses them, each fused fact in the
     sentence generated from it when the guard kept it, else in its own outlet's wording; and a
@@ -260,10 +298,14 @@ def write_from_generations(
             return BriefSentence(verdict.text, fact.sources, generated=True)
         return BriefSentence(fact.text, fact.sources)
 
+    queues = extractive_candidates(subtopics, dangling_openers, min_words)
     if selection == "coverage":
-        taken = set(cover(draft, subtopics, max_sentences_per_subtopic, dangling_openers, wording, rank_weight))
+        taken = set(cover(
+            draft, queues, max_sentences_per_subtopic, wording,
+            rank_weight=rank_weight, pair_weight=pair_weight, position_decay=position_decay, copies=copies,
+        ))
     elif selection == "round_robin":
-        taken = set(fill(draft, subtopics, max_sentences_per_subtopic, dangling_openers, wording))
+        taken = set(fill(draft, queues, max_sentences_per_subtopic, wording))
     else:
         raise UsageError(f"write.selection must be round_robin or coverage, not {selection!r}")
     report: dict = {"fused": len(fused), "kept": 0, "replaced": 0, "not_used": 0, "replacements": []}
