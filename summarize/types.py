@@ -59,10 +59,16 @@ class Fact:
         return len(self.outlets)
 
 
+def source_names(copies: Sequence[Sequence[str]]) -> dict[str, str]:
+    """For each outlet in a group carrying copies of one article, the one name the group counts as
+    (outlets in no group are their own source)."""
+    return {outlet: min(group) for group in copies for outlet in group}
+
+
 def independent_sources(outlets: Sequence[str], copies: Sequence[Sequence[str]]) -> int:
     """How many sources `outlets` are when outlets carrying copies of one article count once."""
-    group = {outlet: min(g) for g in copies for outlet in g}
-    return len({group.get(outlet, outlet) for outlet in outlets})
+    name = source_names(copies)
+    return len({name.get(outlet, outlet) for outlet in outlets})
 
 
 @dataclass(frozen=True, slots=True)

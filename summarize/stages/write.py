@@ -35,6 +35,7 @@ from summarize.types import (
     Sentence,
     Subtopic,
     Fact,
+    source_names,
 )
 
 
@@ -96,6 +97,10 @@ class BriefDraft:
     @property
     def full(self) -> bool:
         return self.words >= self.budget_words
+
+    def shown_words(self, text: str, sources: Sequence[Sentence]) -> int:
+        """The words `text` takes in the brief: its own and its dispute marks."""
+        return len(mark_disputes(text, sources, self.disagreements).split())
 
     def add(self, index: int, text: str, sources: tuple[Sentence, ...], generated: bool = False) -> bool:
         """Add a sentence to subtopic `index` unless it breaks the cap or repeats a chosen one; a
@@ -220,10 +225,10 @@ def cover(
     if not candidates:
         return []
     shown = [wording(fact) for _, _, fact in candidates]
-    lengths = [len(mark_disputes(s.text, fact.sources, draft.disagreements).split()) for s, (_, _, fact) in zip(shown, candidates)]
+    lengths = [draft.shown_words(s.text, fact.sources) for s, (_, _, fact) in zip(shown, candidates)]
     # What every source sentence says, not only the candidates: a concept's worth is how many
     # articles use it. Outlets carrying copies of one article are one article here.
-    source_of = {outlet: min(group) for group in copies for outlet in group}
+    source_of = source_names(copies)
     weights = concept_weights(
         ((source_of.get(s.outlet, s.outlet), s.position, s.text) for subtopic in draft.subtopics for fact in subtopic.sentences for s in fact.sources),
         position_decay=position_decay,
