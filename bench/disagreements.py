@@ -19,12 +19,13 @@ from dataclasses import dataclass
 
 from omegaconf import DictConfig
 
-from bench.quality import load_clusters, parse_cluster
+from bench.quality import bench_settings, load_clusters, parse_cluster
 from summarize.config import PROJECT_ROOT, compose
 from summarize.errors import InputError
 from summarize.nlp.sentence_splitter import punkt_tokenizer
 from summarize.nlp.values import stated_values
 from summarize.runtime.runner import load_models, summarize_work
+from summarize.settings import Settings
 from summarize.types import Disagreement, Models
 
 DEV_SET = PROJECT_ROOT.parent / "shared" / "eval" / "multinews_dev50.jsonl"
@@ -72,9 +73,9 @@ def change_one(cluster: dict, models: Models, synonyms) -> Change | None:
     return None
 
 
-def disagreements_of(cluster: dict, cfg: DictConfig, models: Models) -> list[Disagreement]:
+def disagreements_of(cluster: dict, cfg: DictConfig, settings: Settings, models: Models) -> list[Disagreement]:
     try:
-        work = summarize_work(parse_cluster(cluster, cfg), cfg, models, {})
+        work = summarize_work(parse_cluster(cluster, cfg), settings, models, {})
     except InputError:
         return []
     return list(work.disagreements)
@@ -98,19 +99,20 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=50)
     args = parser.parse_args()
     cfg = compose(config_name="bench/default")
-    models = load_models(cfg, {})
-    synonyms = cfg.claims.synonyms
+    settings = bench_settings(cfg)
+    models = load_models(settings, {})
+    synonyms = settings.claims.synonyms
     changes, spurious, caught_count = 0, [], 0
     print("| cluster | thing counted | change | caught |\n|---|---|---|---|")
     clusters = load_clusters(str(DEV_SET), args.limit)
     for cluster in clusters:
-        for flag in disagreements_of(cluster, cfg, models):
+        for flag in disagreements_of(cluster, cfg, settings, models):
             spurious.append((cluster["id"], flag))
         change = change_one(cluster, models, synonyms)
         if change is None:
             continue
         changes += 1
-        hit = caught(change, disagreements_of(change.cluster, cfg, models))
+        hit = caught(change, disagreements_of(change.cluster, cfg, settings, models))
         caught_count += hit
         print(f"| {cluster['id']} | {change.key} | {change.old} -> {change.new} in {change.changed_outlet} | {'yes' if hit else 'no'} |")
     print(f"\nCaught {caught_count} of {changes} changed counts ({100 * caught_count / max(changes, 1):.0f}%).")

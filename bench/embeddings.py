@@ -19,20 +19,27 @@ the configured encoder (thresholds unchanged: they were tuned on MiniLM fp32). P
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
 import time
 from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
-from omegaconf import OmegaConf
 from scipy.stats import pearsonr, spearmanr
 
-from bench.quality import METRICS, load_clusters, rouge_over_references, run_ours
+from bench.quality import (
+    METRICS,
+    bench_settings,
+    load_clusters,
+    rouge_over_references,
+    run_ours,
+)
 from summarize.config import compose
 from summarize.nlp.embed import SentenceEncoder, build_encoder, bundled_minilm_path
 from summarize.nlp.sentence_splitter import punkt_tokenizer
 from summarize.runtime.runner import load_models
+from summarize.settings import EmbedSettings
 
 log = logging.getLogger("bench.embeddings")
 CANDIDATES = ("torch", "onnx-fp32", "onnx-int8", "model2vec")
@@ -62,12 +69,12 @@ def distilled_model2vec(cache: Path):
     return StaticModel.from_pretrained(str(folder))
 
 
-def build_candidate(name: str, embed: dict, cache: str) -> SentenceEncoder | None:
-    settings = embed | {"cache_dir": cache, "store_vectors": False}
+def build_candidate(name: str, embed: EmbedSettings, cache: str) -> SentenceEncoder | None:
+    embed = dataclasses.replace(embed, store_vectors=False)
     if name == "torch":
-        return build_encoder(**settings | {"runtime": "torch", "precision": "fp32"})
+        return build_encoder(dataclasses.replace(embed, runtime="torch", precision="fp32"), cache)
     if name.startswith("onnx-"):
-        return build_encoder(**settings | {"runtime": "onnx", "precision": name.removeprefix("onnx-")})
+        return build_encoder(dataclasses.replace(embed, runtime="onnx", precision=name.removeprefix("onnx-")), cache)
     try:
         return StaticEncoder(distilled_model2vec(Path(cache)))
     except ImportError:
@@ -102,12 +109,13 @@ def agreement(reference: np.ndarray, vectors: np.ndarray, owners: np.ndarray) ->
 
 
 def dev_rouge(encoder: SentenceEncoder, cfg, clusters: list[dict]) -> dict:
-    models = load_models(cfg, {})
+    settings = bench_settings(cfg)
+    models = load_models(settings, {})
     models = type(models)(encoder, models.writer, models.parser)
     scores, seconds = defaultdict(list), []
     stage_seconds, counts = defaultdict(list), defaultdict(int)
     for cluster in clusters:
-        sentences, spent = run_ours(cluster, cfg, models, stage_seconds, counts)
+        sentences, spent = run_ours(cluster, cfg, settings, models, stage_seconds, counts)
         seconds.append(spent)
         for key, value in rouge_over_references(sentences, cluster["references"]).items():
             scores[key].append(value)
@@ -123,7 +131,7 @@ def main() -> None:
     logging.basicConfig(level=logging.WARNING)
 
     cfg = compose("embed.store_vectors=false", config_name="bench/default")
-    embed = OmegaConf.to_container(cfg.embed, resolve=True)
+    embed = bench_settings(cfg).embed
     clusters = load_clusters(cfg.data, args.limit)
     sentences, owners = sample_sentences(load_clusters(cfg.data, None), args.sentences)
     rows, reference = [], None

@@ -1,6 +1,6 @@
 """Precision and recall of the same-fact rule (summarize/stages/align.py) on the labelled pairs.
 
-    .venv/bin/python -m bench.facts            # the configured rule (conf/align/default.yaml)
+    .venv/bin/python -m bench.facts            # the configured rule (summarize/settings.py AlignSettings)
     .venv/bin/python -m bench.facts --fit      # also fit the rule's weights, cross-validated by event
 
 The pairs are tests/data/fact_pairs.jsonl: sentence pairs from lee_beijing and from dev clusters
@@ -16,19 +16,23 @@ from __future__ import annotations
 import argparse
 import functools
 import json
-import sys
 from collections.abc import Sequence
 
 import numpy as np
 
-from summarize.config import PROJECT_ROOT, compose
+from bench.fact_pairs import LabelledPair, dev_sentences, load_fact_pairs
+from summarize.config import PROJECT_ROOT, compose_settings
 from summarize.nlp.values import load_parser, sentence_values
-from summarize.runtime.runner import STAGES, load_models, params, read_event, validated
+from summarize.runtime.runner import STAGES, load_models, read_event
+from summarize.stages.align import (
+    FEATURES,
+    EventVocabulary,
+    FactAligner,
+    opposed,
+    pair_features,
+    sentence_anchors,
+)
 from summarize.types import Sentence
-from summarize.stages.align import FEATURES, EventVocabulary, FactRule, opposed, pair_features, sentence_anchors, stem
-
-sys.path.insert(0, str(PROJECT_ROOT / "tests"))
-from fact_pairs import LabelledPair, dev_sentences, load_fact_pairs  # noqa: E402  (the labelled set's own loader)
 
 DEV_SET = PROJECT_ROOT.parent / "shared" / "eval" / "multinews_dev50.jsonl"
 
@@ -38,10 +42,10 @@ def event(source: str, group: str) -> tuple[tuple[Sentence, ...], dict]:
     """Every sentence of a pair's event (for its word weights) and its articles' dates: lee_beijing's
     as a run splits them, a dev cluster's as the labelled set does (no date lines there)."""
     if source == "lee_beijing":
-        cfg = validated(compose("+event=lee_beijing"))
-        work, models = read_event(cfg).work, load_models(cfg, {})
-        for stage in STAGES[:2]:  # clean, split
-            work, _ = stage.run(work, params(cfg[stage.config]), models)
+        settings = compose_settings("+event=lee_beijing")
+        work, models = read_event(settings).work, load_models(settings, {})
+        for entry in STAGES[:2]:  # clean, split
+            work, _ = entry.build(settings, models)(work)
         return work.sentences, {a.id: a.date for a in work.cleaned}
     cluster = next(c for c in map(json.loads, DEV_SET.read_text().splitlines()) if c["id"] == group)
     sentences = [
@@ -85,24 +89,23 @@ def main() -> None:
     parser.add_argument("overrides", nargs="*", help="Hydra overrides, e.g. embed.precision=int8 to check the rule on other vectors")
     args = parser.parse_args()
 
-    cfg = validated(compose("+event=lee_beijing", *args.overrides))
-    align = cfg.align
-    negations = frozenset(align.negations)
-    antonyms = tuple((stem(a), stem(b)) for a, b in align.antonyms)
+    settings = compose_settings("+event=lee_beijing", *args.overrides)
+    align = settings.align
+    rule = FactAligner(align).rule
+    antonyms = rule.antonyms
     pairs = load_fact_pairs(PROJECT_ROOT)
-    x, anchor_pairs = features_of(pairs, load_models(cfg, {}).encoder, load_parser(), negations, align.synonyms)
+    x, anchor_pairs = features_of(pairs, load_models(settings, {}).encoder, load_parser(), frozenset(align.negations), align.synonyms)
     truth = np.array([p.same for p in pairs])
     opposite = np.array([opposed(a, b, antonyms) for a, b in anchor_pairs])
     near_copy = x[:, 0] >= align.near_identical_cosine
     groups = np.array([p.group for p in pairs])
-    rule = FactRule(tuple(align.weights), align.min_score, align.group_min_score, align.near_identical_cosine, antonyms)
     scores = np.array([rule.score(f) for f in x])
     same_class = np.array([bool(a.classes & b.classes) for a, b in anchor_pairs])
     configured = ~opposite & (near_copy | same_class | (scores >= align.min_score))
 
     print(f"{len(pairs)} labelled pairs ({int(truth.sum())} same fact) from {len(set(groups))} events\n")
     print("| rule | precision | recall | said same | truly same |\n|---|---|---|---|---|")
-    print(row("configured (conf/align/default.yaml)", configured, truth))
+    print(row("configured (summarize/settings.py AlignSettings)", configured, truth))
     for source in sorted({p.source for p in pairs}):
         mask = np.array([p.source == source for p in pairs])
         print(row(f"  on {source} only", configured[mask], truth[mask]))

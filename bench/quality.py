@@ -27,20 +27,24 @@ import numpy as np
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig, OmegaConf
 
-from summarize.config import CONFIG_DIR
+from summarize.config import CONFIG_DIR, load_settings
 from summarize.errors import InputError
 from summarize.nlp.sentence_splitter import install_punkt_tab, punkt_tokenizer
 from summarize.runtime.manifest import peak_memory_mib
 from summarize.runtime.runner import load_models, summarize_work
+from summarize.settings import EventSettings, ScoreSettings, Settings
 from summarize.stages.read import parse_article
 from summarize.stages.score import rouge
-from summarize.types import Event, EventWork
+from summarize.types import EventWork
 
 log = logging.getLogger("bench")
 # The checkout: `python -m bench.scaling` runs from here, where the bench package lies.
 ROOT = Path(__file__).resolve().parent.parent
 METRICS = ("rouge1", "rouge2", "rougeLsum")
 OURS = "summarize"
+# conf/bench/default.yaml's own keys, beside the job's settings; its `event` is a template that
+# each cluster completes (parse_cluster).
+BENCH_KEYS = ("data", "budget_words", "limit", "peers", "bootstrap_samples", "seed", "scaling_sizes", "event")
 
 
 def load_clusters(path: str, limit: int | None) -> list[dict]:
@@ -55,7 +59,7 @@ def load_clusters(path: str, limit: int | None) -> list[dict]:
 
 def rouge_over_references(sentences: list[str], references: list[str]) -> dict[str, float]:
     """F1 and recall per metric, averaged over the cluster's references."""
-    scores = [rouge(sentences, ref, rouge_types=METRICS) for ref in references]
+    scores = [rouge(sentences, ref, ScoreSettings(rouge_types=list(METRICS))) for ref in references]
     return {
         f"{metric}_{kind}": float(np.mean([s[metric][kind] for s in scores]))
         for metric in METRICS
@@ -76,19 +80,28 @@ def parse_cluster(cluster: dict, cfg: DictConfig) -> EventWork:
         parse_article(doc, article_id=f"{cluster['id']}_{i}", outlet=f"article {i + 1}", path="", sha256="")
         for i, doc in enumerate(cluster["documents"])
     ]
-    event = Event(
-        id=cluster["id"], inputs=cfg.data, title=cfg.event.title, language=cfg.event.language, keywords=tuple(cfg.event.keywords)
+    event = EventSettings(
+        id=cluster["id"], inputs=cfg.data, title=cfg.event.title, language=cfg.event.language, keywords=list(cfg.event.keywords)
     )
     return EventWork(event, articles=tuple(articles))
 
 
-def run_ours(cluster: dict, cfg: DictConfig, models, stage_seconds: dict, counts: dict) -> tuple[list[str], float]:
+def bench_settings(cfg: DictConfig, budget: int | None = None) -> Settings:
+    """The job's settings in the benchmark's config; with `budget`, write.budget_words and
+    write.max_words follow it (conf/bench/ ties them to `budget_words`)."""
+    single = copy.deepcopy(cfg)
+    if budget is not None:
+        single.budget_words = budget
+    return load_settings(single, ignore=BENCH_KEYS)
+
+
+def run_ours(cluster: dict, cfg: DictConfig, settings: Settings, models, stage_seconds: dict, counts: dict) -> tuple[list[str], float]:
     """Our pipeline from clean to score on one cluster."""
     work = parse_cluster(cluster, cfg)
     stages: dict = {}
     start = time.perf_counter()
     try:
-        work = summarize_work(work, cfg, models, stages)
+        work = summarize_work(work, settings, models, stages)
         sentences = [s.text for s in work.brief.sentences]
     except InputError as error:  # scored as an empty summary, and counted
         log.warning("%s: %s", cluster["id"], error)
@@ -203,13 +216,6 @@ def markdown_report(results: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def with_budget(cfg: DictConfig, budget: int) -> DictConfig:
-    """`cfg` with one word budget: write.budget_words and write.max_words follow `budget_words`."""
-    single = copy.deepcopy(cfg)
-    single.budget_words = budget
-    return single
-
-
 def compare(per_cluster: dict[str, list[dict]], peers: Sequence[str], samples: int, seed: int) -> tuple[dict, dict]:
     """Each system's means and intervals, and our paired difference from each peer."""
     systems = {}
@@ -240,17 +246,17 @@ def run_bench(cfg: DictConfig, out: Path) -> dict:
     budgets = [int(b) for b in cfg.budget_words] if OmegaConf.is_list(cfg.budget_words) else [int(cfg.budget_words)]
     clusters = load_clusters(cfg.data, cfg.limit)
     install_punkt_tab(Path(cfg.paths.root) / ".cache" / "nltk_data")
+    single = {b: bench_settings(cfg, b) for b in budgets}
     load_stages: dict = {}
-    models = load_models(cfg, load_stages)
+    models = load_models(single[budgets[0]], load_stages)
     peers = build_peers(list(cfg.peers))
     per_budget: dict[int, dict[str, list[dict]]] = {b: defaultdict(list) for b in budgets}
     stage_seconds: dict[str, list[float]] = defaultdict(list)
     counts: dict[str, int] = defaultdict(int)
     split = punkt_tokenizer().tokenize
-    single = {b: with_budget(cfg, b) for b in budgets}
     for index, cluster in enumerate(clusters):
         for budget, per_cluster in per_budget.items():
-            sentences, seconds = run_ours(cluster, single[budget], models, stage_seconds, counts)
+            sentences, seconds = run_ours(cluster, cfg, single[budget], models, stage_seconds, counts)
             per_cluster[OURS].append({"seconds": seconds, "words": sum(len(s.split()) for s in sentences),
                                       **rouge_over_references(sentences, cluster["references"])})
             for name, summarize in peers.items():

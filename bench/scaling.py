@@ -15,14 +15,13 @@ import sys
 import time
 
 import numpy as np
-from omegaconf import OmegaConf
 
-from summarize.config import compose
-from summarize.runtime.manifest import peak_memory_mib
-from summarize.stages.cluster import cluster_subtopics
+from summarize.config import compose_settings
 from summarize.nlp.values import load_parser
-from summarize.stages.align import align_facts
-from summarize.types import Sentence
+from summarize.runtime.manifest import peak_memory_mib
+from summarize.stages.align import FactAligner
+from summarize.stages.cluster import cluster_subtopics
+from summarize.types import Models, Sentence
 
 TOPICS = 40
 DIM = 384
@@ -73,16 +72,14 @@ def synthetic_sentences(size: int, seed: int = 0) -> tuple[list[Sentence], dict[
 
 
 def measure(size: int, overrides: list[str]) -> dict:
-    cfg = compose(*overrides)
+    settings = compose_settings(*overrides)
     sentences, topic_of = synthetic_sentences(size)
     encoder = SyntheticEncoder(topic_of)
     encoder.encode([s.text for s in sentences])  # the stand-in encoder's own cost is not measured
     start = time.perf_counter()
-    settings = OmegaConf.to_container(cfg.align)
-    settings.pop("synonyms")  # no parsed values: synthetic words count nothing
-    facts, _, _ = align_facts(sentences, encoder, **settings)
+    facts, _, _ = FactAligner(settings.align)(sentences, encoder, {})  # no parsed values: synthetic words count nothing
     align_seconds = time.perf_counter() - start
-    subtopics = cluster_subtopics(facts, encoder, parser=load_parser(), **OmegaConf.to_container(cfg.cluster))
+    subtopics = cluster_subtopics(facts, (), "", settings.cluster, Models(encoder, None, load_parser()))
     total = time.perf_counter() - start
     return {
         "size": size,

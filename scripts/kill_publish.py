@@ -25,15 +25,19 @@ import tempfile
 import time
 from pathlib import Path
 
+from summarize.runtime.layout import BriefFiles, SharedLayout
 from summarize.runtime.lock import EventLock
-from summarize.runtime.publish import SharedLayout, brief_document, json_text, publish_brief, render_html, render_markdown
+from summarize.runtime.publish import publish_brief
+from summarize.runtime.render import brief_document, json_text, render_html, render_markdown
+from summarize.settings import PublishSettings
 from summarize.types import Article, Brief, BriefSection, BriefSentence, Sentence
 
 EVENT = "kill_test"
 CALIBRATE_EVERY = 10
 OUTLETS = ("Outlet A", "Outlet B", "Outlet C", "Outlet D", "Outlet E")
 SCORES = {"words": 0}
-BRIEF_FILES = ("brief.html", "brief.json", "brief.md")
+# The shipped names (PublishSettings' defaults).
+FILES = BriefFiles.of(PublishSettings())
 
 
 def night_brief(night: int) -> tuple[Brief, list[Article]]:
@@ -60,18 +64,18 @@ def expected_files(night: int, generated_at: str) -> dict[str, str]:
     brief, sources = night_brief(night)
     document = brief_document(brief, sources, SCORES, generated_at) | {"key": f"night-{night}"}
     return {
-        "brief.json": json_text(document),
-        "brief.md": render_markdown(brief, sources, generated_at),
-        "brief.html": render_html(document),
+        FILES.json: json_text(document),
+        FILES.markdown: render_markdown(brief, sources, generated_at),
+        FILES.html: render_html(document, FILES),
     }
 
 
 def brief_night(folder: Path) -> int | None:
-    """The night of the complete brief in `folder` (brief.md and brief.json, byte-exact and of the
-    same brief), or None when either file is missing, cut short or from another brief."""
+    """The night of the complete brief in `folder` (brief.md, brief.json and brief.html, byte-exact
+    and of the same brief), or None when any file is missing, cut short or from another brief."""
     try:
-        found = {name: (folder / name).read_text(encoding="utf-8") for name in BRIEF_FILES}
-        document = json.loads(found["brief.json"])
+        found = {name: (folder / name).read_text(encoding="utf-8") for name in FILES.names}
+        document = json.loads(found[FILES.json])
         night = int(document["key"].removeprefix("night-"))
         if found != expected_files(night, document["generated_at"]):
             return None
@@ -82,17 +86,18 @@ def brief_night(folder: Path) -> int | None:
 
 def strays(layout: SharedLayout) -> list[str]:
     """Anything in the event's folder but the links and complete dated versions."""
-    found = [p.name for p in layout.folder.iterdir() if p.name not in (*BRIEF_FILES, "current", "versions")]
+    found = [p.name for p in layout.folder.iterdir() if p.name not in (*FILES.names, "current", "versions")]
     for version in layout.versions.iterdir():
-        if sorted(p.name for p in version.iterdir()) != sorted(BRIEF_FILES) or brief_night(version) is None:
+        if sorted(p.name for p in version.iterdir()) != sorted(FILES.names) or brief_night(version) is None:
             found.append(f"versions/{version.name}")
     return found
 
 
 def publish_night(shared: Path, night: int, keep_versions: int) -> None:
     brief, sources = night_brief(night)
-    with EventLock(SharedLayout(shared, EVENT).lock, timeout_s=30, poll_s=0.001):
-        publish_brief(brief, sources, SCORES, shared, key=f"night-{night}", keep_versions=keep_versions)
+    layout = SharedLayout(shared, EVENT, FILES)
+    with EventLock(layout.lock, timeout_s=30, poll_s=0.001):
+        publish_brief(brief, sources, SCORES, layout, keep_versions, key=f"night-{night}")
 
 
 def forked(shared: Path, night: int, keep_versions: int) -> int:
@@ -106,7 +111,7 @@ def forked(shared: Path, night: int, keep_versions: int) -> int:
 
 
 def run_trials(shared: Path, trials: int, seed: int, keep_versions: int) -> dict:
-    layout = SharedLayout(shared, EVENT)
+    layout = SharedLayout(shared, EVENT, FILES)
     publish_night(shared, 0, keep_versions)
     # One child's length, fork to exit: the span the kills are spread over. It is measured again
     # every CALIBRATE_EVERY trials, so that a machine that slows down or speeds up under other
@@ -135,7 +140,7 @@ def run_trials(shared: Path, trials: int, seed: int, keep_versions: int) -> dict
         time.sleep(rng.uniform(0, span))
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
-        if not all((layout.folder / name).exists() for name in BRIEF_FILES):
+        if not all((layout.folder / name).exists() for name in FILES.names):
             outcome["missing"] += 1
         else:
             found = brief_night(layout.folder)

@@ -13,14 +13,17 @@ else 0. Every message is one line on stderr, `summarize: error: ...` or `summari
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 
 import hydra
 from hydra.core.hydra_config import HydraConfig
+from hydra.errors import HydraException, MissingConfigException
 from omegaconf import DictConfig
+from omegaconf.errors import OmegaConfBaseException
 
-from summarize.config import CONFIG_DIR, available_events, check_event_name
+from summarize.config import CONFIG_DIR, available_events, check_event_name, load_settings, setting_error
 from summarize.errors import ExitCode, Fatal, SummarizeError, UsageError, one_line, stop_behind, stop_on_signals
 
 log = logging.getLogger("summarize")
@@ -48,12 +51,14 @@ def check_event_overrides(args: list[str]) -> None:
 
 def summarize_event(cfg: DictConfig) -> int:
     if "event" not in cfg:
-        raise UsageError(f"no event given: python -m summarize +event=NAME, NAME one of: {', '.join(available_events())}")
+        events = available_events(HydraConfig.get().searchpath)
+        raise UsageError(f"no event given: python -m summarize +event=NAME, NAME one of: {', '.join(events)}")
+    settings = load_settings(cfg)  # before the lock, the inputs or a model are touched
     from summarize.runtime.runner import run_event
 
-    manifest = run_event(cfg, Path(HydraConfig.get().runtime.output_dir))
+    manifest = run_event(settings, Path(HydraConfig.get().runtime.output_dir))
     if manifest["status"] == "skipped":
-        message = f"skipped {cfg.event.id}: inputs, config and models are those of the published brief (force=true reruns)"
+        message = f"skipped {settings.event.id}: inputs, config and models are those of the published brief (force=true reruns)"
         log.info("%s", message)
         say(message)
         warn_of(manifest)
@@ -75,14 +80,16 @@ def batch_on_ray(cfg: DictConfig) -> None:
     from summarize.runtime.executor import run_on_ray
 
     hydra_cfg = HydraConfig.get()
-    names = list(cfg.executor.events) or ([hydra_cfg.runtime.choices["event"]] if "event" in cfg else available_events())
+    every_event = available_events(hydra_cfg.searchpath)
+    names = list(cfg.executor.events) or ([hydra_cfg.runtime.choices["event"]] if "event" in cfg else every_event)
     for name in names:
         check_event_name(name)
-    # This run's overrides, but for the event choice and the executor, apply to every event.
+    # This run's overrides, but for the event choice and the executor, apply to every event; and
+    # its search path, where events kept outside the checkout are found.
     common = [o for o in hydra_cfg.overrides.task if o.lstrip("+~").split("=")[0] not in ("event", "executor") and not o.startswith("executor.")]
-    cfgs = [hydra.compose(config_name="config", overrides=[f"+event={name}", *common]) for name in names]
-    options = {k: v for k, v in cfg.executor.items() if k not in ("name", "events")}
-    for outcome in run_on_ray(cfgs, Path(hydra_cfg.runtime.output_dir), **options):
+    common += [o for o in hydra_cfg.overrides.hydra if o.startswith("hydra.searchpath=")]
+    batch = [load_settings(hydra.compose(config_name="config", overrides=[f"+event={name}", *common])) for name in names]
+    for outcome in run_on_ray(batch, Path(hydra_cfg.runtime.output_dir), load_settings(cfg).executor):
         line = f"{outcome.event}: {'error: ' if ExitCode.is_failure(outcome.exit_code) else ''}{outcome.message}"
         log.info("%s (exit %d)", line, outcome.exit_code)
         say(line)
@@ -97,15 +104,18 @@ def main(cfg: DictConfig) -> None:
         if batch:
             return batch_on_ray(cfg)  # records one outcome per event
         code = summarize_event(cfg)
-    except SummarizeError as error:
-        log.error("%s", one_line(str(error)))
-        say(f"error: {error}")
-        code = error.exit_code
     except Exception as error:
+        # A stop signal can land inside a library that reports it as its own error (OmegaConf
+        # loading the settings, onnxruntime loading): the run still stopped.
         if stop := stop_behind(error):
             raise stop from error
-        log.exception("unexpected error")
-        code = ExitCode.UNEXPECTED
+        if not isinstance(error, SummarizeError):
+            log.exception("unexpected error")
+            code = ExitCode.UNEXPECTED
+        else:
+            log.error("%s", one_line(str(error)))
+            say(f"error: {error}")
+            code = error.exit_code
     outcomes.append(("(batch)" if batch else cfg.event.id if "event" in cfg else "(none)", int(code)))
 
 
@@ -116,13 +126,28 @@ def exit_code(results: list[tuple[str, int]]) -> int:
     return ExitCode.SKIPPED if results and all(code == ExitCode.SKIPPED for _, code in results) else ExitCode.PUBLISHED
 
 
+def composition_error(error: Exception) -> UsageError:
+    """Hydra's own error (a bad override, an unknown event) as one line."""
+    if isinstance(error, MissingConfigException) and (error.missing_cfg_file or "").startswith("event/"):
+        name = error.missing_cfg_file.removeprefix("event/")
+        events = ", ".join(error.options or available_events())
+        return UsageError(f"unknown event {name!r}: no {name}.yaml in {CONFIG_DIR / 'event'} or on hydra.searchpath; events: {events}")
+    return UsageError(setting_error(error))
+
+
 def entry() -> None:
     stop_on_signals()  # SIGTERM, SIGINT: Interrupted, so that the lock and staging are cleaned up
     # A log file that cannot be written (a full run folder) must not print tracebacks on stderr.
     logging.raiseExceptions = False
+    # Hydra raises its own errors (a bad override, a missing config) instead of printing them over
+    # several lines, so that they reach the one-line message below.
+    os.environ["HYDRA_FULL_ERROR"] = "1"
     try:
         check_event_overrides(sys.argv[1:])
-        main()
+        try:
+            main()
+        except (HydraException, OmegaConfBaseException) as error:
+            raise composition_error(error) from error
     except (UsageError, Fatal) as error:  # a usage error before Hydra; a stop signal from anywhere
         if any(isinstance(h, logging.FileHandler) for h in logging.getLogger().handlers):  # the run's log is open
             log.error("%s", one_line(str(error)))

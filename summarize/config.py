@@ -1,26 +1,22 @@
-"""Where the Hydra configuration lives, the resolvers it uses, the events it defines, and the
-schema every event config must satisfy."""
+"""Where the Hydra configuration lives, the resolvers it uses, and how a composed config becomes
+the typed settings (summarize/settings.py) the job runs on, refused in one line when it is wrong."""
 
 from __future__ import annotations
 
-import datetime as dt
+import dataclasses
 import os
-import re
-from dataclasses import dataclass, field
+from collections.abc import Collection, Sequence
 from pathlib import Path
-from typing import Optional
 
 from hydra.experimental.callback import Callback
-from omegaconf import MISSING, DictConfig, OmegaConf
+from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
 from summarize.errors import RunFolderError, UsageError
-from summarize.types import Event
+from summarize.settings import MISREAD_BOOLEANS, SCHEMAS, EventSettings, Paths, Settings, is_plain_name
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CONFIG_DIR = PROJECT_ROOT / "conf"
-# An event name picks conf/event/NAME.yaml and names folders: one plain path component.
-EVENT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 
 # ${project_root:} lets paths in conf/ work from any working directory;
 # ${pid:} keeps the run folders of concurrent runs apart.
@@ -36,6 +32,11 @@ def compose(*overrides: str, config_name: str = "config", return_hydra_config: b
 
     with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
         return hydra_compose(config_name, overrides=list(overrides), return_hydra_config=return_hydra_config)
+
+
+def compose_settings(*overrides: str) -> Settings:
+    """`compose(*overrides)` as the typed settings a run takes."""
+    return load_settings(compose(*overrides))
 
 
 class RunFolderCheck(Callback):
@@ -67,76 +68,92 @@ def check_run_folder(folder: Path) -> None:
         raise RunFolderError(f"cannot write the run folder {folder}: {exc.strerror or exc}") from None
 
 
-def available_events() -> list[str]:
-    return sorted(p.stem for p in (CONFIG_DIR / "event").glob("*.yaml"))
-
-
-def is_plain_name(name: str) -> bool:
-    """An event name or id names files and folders: one plain path component."""
-    return bool(EVENT_NAME.fullmatch(name))
+def available_events(search_path: Sequence[str] = ()) -> list[str]:
+    """The events Hydra can find: conf/event/*.yaml, and event/*.yaml in each folder of
+    hydra.searchpath (`search_path`, as HydraConfig has it: "file:///srv/events", ...)."""
+    folders = [CONFIG_DIR / "event"] + [Path(p.removeprefix("file://")) / "event" for p in search_path if p.startswith("file://")]
+    return sorted({p.stem for folder in folders for p in folder.glob("*.yaml")})
 
 
 def check_event_name(name: str) -> None:
-    """Refuse an event name that is not one of conf/event/*.yaml, before Hydra tries to load it."""
+    """Refuse an event name that is not a plain name, before Hydra looks for a file of that name.
+    Whether the event exists is Hydra's to say: it may lie on hydra.searchpath."""
     if not is_plain_name(name):
         raise UsageError(f"event name {name!r} is not a plain name (letters, digits, '_' and '-')")
-    if name not in available_events():
-        raise UsageError(f"unknown event {name!r}: no {CONFIG_DIR / 'event' / name}.yaml; events: {', '.join(available_events())}")
 
 
-# Python 3.9-style annotations: OmegaConf reads these at runtime.
-@dataclass
-class EventSchema:
-    """conf/event/NAME.yaml. Unknown keys are refused too, so a misspelt key is not ignored."""
+def load_settings(cfg: DictConfig, *, ignore: Collection[str] = ()) -> Settings:
+    """The composed config as typed settings. Refuses, in one line naming the key, a key no schema
+    has (Hydra lets `+write.foo=1` through), a value of the wrong type, a value out of its range,
+    and a word that YAML read as a boolean; `ignore` names top-level keys that are not the job's
+    (the benchmark's own)."""
+    known = {f.name for f in dataclasses.fields(Settings)}
+    if unknown := sorted(set(cfg) - known - set(ignore)):
+        raise UsageError(f"invalid setting {unknown[0]}: no such setting (the top level has {', '.join(sorted(known))})")
+    if not isinstance(cfg.force, bool):
+        raise UsageError(f"invalid setting force: {cfg.force!r} is not true or false")
+    groups = {group: group_settings(cfg, group) for group in SCHEMAS}
+    paths = typed(cfg.paths, Paths, "paths")
+    event = validate_event(cfg.event) if cfg.get("event") is not None and "event" not in ignore else None
+    return Settings(paths=paths, force=cfg.force, event=event, **groups)
 
-    id: str = MISSING
-    inputs: str = MISSING
-    title: Optional[str] = None
-    date: Optional[str] = None
-    language: str = "en"
-    reference: Optional[str] = None
-    keywords: list[str] = field(default_factory=list)
-    outlets: dict[str, str] = field(default_factory=dict)
+
+def group_settings(cfg: DictConfig, group: str):
+    """One config group as its schema's object."""
+    schema = OmegaConf.get_type(cfg, group)
+    if schema not in SCHEMAS[group].values():
+        raise UsageError(f"invalid setting {group}: conf/{group}/ files must extend a schema of summarize/settings.py (defaults: [schema, _self_])")
+    return typed(cfg[group], schema, group)
 
 
-def validate_event(event: DictConfig) -> DictConfig:
-    """The event config resolved and converted to the schema's types ([G7, 2026] as strings);
-    raises UsageError naming the first key that is missing or of the wrong type."""
-    name = (event.get("id") if isinstance(event, DictConfig) else None) or "event"
-    where = "event"
+def typed(node: DictConfig, schema: type, where: str):
+    """`node` resolved into a `schema` object, every key and word checked."""
+    fields = {f.name for f in dataclasses.fields(schema)}
+    if unknown := sorted(set(node) - fields):
+        raise UsageError(f"invalid setting {where}.{unknown[0]}: no such setting ({where} has {', '.join(sorted(fields))})")
+    key = ""
     try:
-        values = OmegaConf.to_container(event, resolve=True)
-        checked = OmegaConf.structured(EventSchema)
-        for key, value in values.items():  # key by key, so an error can name its key
-            where = f"event.{key}"
+        values = OmegaConf.to_container(node, resolve=True)
+        checked = OmegaConf.structured(schema)
+        for key, value in values.items():  # key by key, so that an error names its key
             checked[key] = value
+        if missing := sorted(OmegaConf.missing_keys(checked)):
+            raise UsageError(f"invalid setting {where}.{missing[0]}: missing (no default; set it)")
+        check_words(values, where)
+        return OmegaConf.to_object(checked)
     except OmegaConfBaseException as exc:
-        raise UsageError(f"invalid config of event {name}: {where}: {str(exc).splitlines()[0]}") from exc
-    if missing := sorted(OmegaConf.missing_keys(checked)):
-        raise UsageError(f"invalid config of event {name}: missing key(s) {', '.join('event.' + k for k in missing)}")
-    if not is_plain_name(checked.id):
-        raise UsageError(f"invalid config of event {name}: event.id {checked.id!r} is not a plain name (letters, digits, '_' and '-')")
-    if not re.fullmatch(r"[a-z]{2}", checked.language):
-        raise UsageError(f"invalid config of event {name}: event.language {checked.language!r} is not an ISO 639-1 code such as 'en'")
-    if not checked.inputs.strip():
-        raise UsageError(f"invalid config of event {name}: event.inputs is empty")
-    if checked.date is not None:
-        try:
-            dt.date.fromisoformat(checked.date)
-        except ValueError:
-            raise UsageError(f"invalid config of event {name}: event.date {checked.date!r} is not a YYYY-MM-DD date") from None
-    return checked
+        raise UsageError(setting_error(exc, f"{where}.{key}" if key else where)) from exc
 
 
-def to_event(checked: DictConfig) -> Event:
-    """A validated event config (`validate_event`) as the stages take it: dates parsed, lists as tuples."""
-    return Event(
-        id=checked.id,
-        inputs=checked.inputs,
-        title=checked.title,
-        date=dt.date.fromisoformat(checked.date) if checked.date else None,
-        language=checked.language,
-        reference=checked.reference,
-        keywords=tuple(checked.keywords),
-        outlets=dict(checked.outlets),
-    )
+def check_words(value, where: str) -> None:
+    """Refuse a boolean in a list of words: YAML reads bare no, yes, on, off, true and false as
+    booleans, and a typed list of words would hold "False" instead of the word meant."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            check_words(item, f"{where}.{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            if isinstance(item, bool) or item in MISREAD_BOOLEANS:
+                raise UsageError(
+                    f"invalid setting {where}[{index}]: {item!r} is a boolean, not a word "
+                    "(YAML reads bare no, yes, on, off, true and false as booleans: quote the word)"
+                )
+            check_words(item, f"{where}[{index}]")
+
+
+def validate_event(event: DictConfig) -> EventSettings:
+    """The event config as `EventSettings`; a UsageError names the event and the first key that is
+    missing, unknown or of the wrong type."""
+    name = event.get("id") if isinstance(event.get("id"), str) else "event"
+    try:
+        return typed(event, EventSettings, "event")
+    except UsageError as error:
+        raise UsageError(f"invalid config of event {name}: {str(error).removeprefix('invalid setting ')}") from error
+
+
+def setting_error(exc: BaseException, where: str = "") -> str:
+    """One line for an error of OmegaConf's or Hydra's composition: the key it names and why."""
+    cause = exc.__cause__ if isinstance(exc.__cause__, OmegaConfBaseException) else exc
+    key = where or getattr(cause, "full_key", None) or ""
+    reason = str(getattr(cause, "msg", None) or cause).strip().splitlines()[0]
+    return f"invalid setting {key}: {reason}" if key else f"invalid configuration: {reason}"

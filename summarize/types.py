@@ -1,6 +1,18 @@
 """The data that flows through the pipeline, one way, from files to the published brief.
 
-Every stage imports from here and from no other stage.
+Every stage imports from here and from no other stage. The words, as the code uses them:
+
+    article          one scraped file of the event (`Article`)
+    outlet           who published an article: the event's outlet name for its file, else the file name
+    source           an independent outlet: outlets whose articles are copies of one article
+                     (syndicated, scraped twice) are one source
+    sentence         one sentence of one article (`Sentence`)
+    fact             what one or several sentences state, in any wording (`Fact`): its sentences
+    support          how many sources report a fact; always counts copies once (`count_sources`)
+    subtopic         facts about one aspect of the event, best first (`Subtopic`)
+    brief sentence   a sentence the brief shows, with the sentences that back it (`BriefSentence`);
+                     brief.json lists those as a sentence's "sources"
+    disagreement     outlets giving different values of one quantity of one fact (`Disagreement`)
 """
 
 from __future__ import annotations
@@ -8,7 +20,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+
+from summarize.settings import EventSettings
 
 if TYPE_CHECKING:
     import numpy as np
@@ -42,56 +56,55 @@ class Sentence:
     position: int
 
 
+def outlets_of(sentences: Sequence[Sentence]) -> tuple[str, ...]:
+    return tuple(sorted({s.outlet for s in sentences}))
+
+
 @dataclass(frozen=True, slots=True)
 class Fact:
-    """One fact and every source sentence that states it, from one outlet or several. `text` is the
-    wording the brief shows: that of `sources[0]`, one outlet's own sentence."""
+    """One fact and every sentence that states it, from one outlet or several. `text` is the
+    wording the brief shows: that of `sentences[0]`, one outlet's own sentence."""
 
     text: str
-    sources: tuple[Sentence, ...]
+    sentences: tuple[Sentence, ...]
 
     @property
     def outlets(self) -> tuple[str, ...]:
-        return tuple(sorted({s.outlet for s in self.sources}))
-
-    @property
-    def support(self) -> int:
-        return len(self.outlets)
+        return outlets_of(self.sentences)
 
 
-def source_names(copies: Sequence[Sequence[str]]) -> dict[str, str]:
+def sources_by_outlet(copies: Sequence[Sequence[str]]) -> dict[str, str]:
     """For each outlet in a group carrying copies of one article, the one name the group counts as
     (outlets in no group are their own source)."""
     return {outlet: min(group) for group in copies for outlet in group}
 
 
-def independent_sources(outlets: Sequence[str], copies: Sequence[Sequence[str]]) -> int:
+def count_sources(outlets: Sequence[str], copies: Sequence[Sequence[str]]) -> int:
     """How many sources `outlets` are when outlets carrying copies of one article count once."""
-    name = source_names(copies)
-    return len({name.get(outlet, outlet) for outlet in outlets})
+    source = sources_by_outlet(copies)
+    return len({source.get(outlet, outlet) for outlet in outlets})
 
 
 @dataclass(frozen=True, slots=True)
 class Subtopic:
-    """Sentences about one aspect of the event, best first; `centrality` is parallel to `sentences`."""
+    """Facts about one aspect of the event, best first; `importance` ranks subtopics."""
 
     label: str
-    sentences: tuple[Fact, ...]
-    centrality: tuple[float, ...]
+    facts: tuple[Fact, ...]
     importance: float
 
     @property
     def outlets(self) -> tuple[str, ...]:
-        return tuple(sorted({o for s in self.sentences for o in s.outlets}))
+        return tuple(sorted({o for fact in self.facts for o in fact.outlets}))
 
 
 @dataclass(frozen=True, slots=True)
 class BriefSentence:
-    """A sentence of the brief and the source sentences that back it: for an extractive brief,
-    every sentence of its fact, the one whose wording is shown first."""
+    """A sentence of the brief and the sentences that back it: for an extractive brief, every
+    sentence of its fact, the one whose wording is shown first."""
 
     text: str
-    sources: tuple[Sentence, ...]
+    backing: tuple[Sentence, ...]
     # The text as the brief shows it, with each disputed value marked where it stands
     # ("on January 6 (or January 5; sources differ)"); None when nothing in it is disputed.
     marked: str | None = None
@@ -103,12 +116,12 @@ class BriefSentence:
 
     @property
     def outlets(self) -> tuple[str, ...]:
-        return tuple(sorted({s.outlet for s in self.sources}))
+        return outlets_of(self.backing)
 
     @property
     def wording_outlet(self) -> str:
         """The outlet whose sentence is shown; none for a generated one."""
-        return self.sources[0].outlet if self.sources and not self.generated else ""
+        return self.backing[0].outlet if self.backing and not self.generated else ""
 
     @property
     def also_reported_by(self) -> tuple[str, ...]:
@@ -155,12 +168,13 @@ class Brief:
     copies: tuple[tuple[str, ...], ...] = ()  # outlets carrying copies of one article: one source
 
     def support(self, sentence: BriefSentence) -> int:
-        """How many independent sources report the sentence's fact."""
-        return independent_sources(sentence.outlets, self.copies)
+        """How many sources report the sentence's fact."""
+        return count_sources(sentence.outlets, self.copies)
 
     @property
-    def sources_count(self) -> int:
-        return independent_sources(self.outlets, self.copies)
+    def source_count(self) -> int:
+        """How many sources the brief drew on, cited or not."""
+        return count_sources(self.outlets, self.copies)
 
     @property
     def sentences(self) -> tuple[BriefSentence, ...]:
@@ -186,7 +200,7 @@ class DroppedBlock:
 
 @dataclass(frozen=True, slots=True)
 class Generation:
-    """What a neural writer produced for one subtopic, and what its input cost."""
+    """What a neural writer produced for one fact, and what its input cost."""
 
     text: str
     input_tokens: int
@@ -196,30 +210,14 @@ class Generation:
 
 @dataclass(frozen=True, slots=True)
 class GuardedSentence:
-    """A generated sentence and the guard's verdict: kept with the source sentences that back it
-    (`reason` None), or rejected for `reason`."""
+    """A generated sentence and the guard's verdict: kept (`reason` None), or rejected for `reason`."""
 
     text: str
     reason: str | None
-    backing: tuple[Sentence, ...] = ()
 
     @property
     def ok(self) -> bool:
         return self.reason is None
-
-
-@dataclass(frozen=True, slots=True)
-class Event:
-    """One event as its validated config describes it (conf/event/NAME.yaml)."""
-
-    id: str
-    inputs: str
-    title: str | None = None
-    date: dt.date | None = None
-    language: str = "en"
-    reference: str | None = None
-    keywords: tuple[str, ...] = ()
-    outlets: dict[str, str] = field(default_factory=dict)
 
 
 class Encoder(Protocol):
@@ -233,7 +231,8 @@ class Encoder(Protocol):
 
 
 class Writer(Protocol):
-    """A neural writer (summarize.stages.generate): one generation per subtopic of the batch."""
+    """A neural writer (summarize.nlp.writers): one generation per fact of the batch, each fact
+    given as its documents (one per outlet)."""
 
     def __call__(self, batch: Sequence[Sequence[str]]) -> list[Generation]: ...
 
@@ -250,21 +249,36 @@ class Models:
 @dataclass(frozen=True, slots=True)
 class EventWork:
     """One event on its way through the stages. Each stage takes it as the previous stage handed
-    it on and hands it on with its own part filled in; nothing is changed after it is set."""
+    it on and hands it on with the fields it declares (`Stage.writes`) filled in; every field is
+    written by one stage and never changed after (tests/test_contracts.py checks the declarations
+    against the stage table, summarize.runtime.runner each run against what a stage changed)."""
 
-    event: Event
-    articles: tuple[Article, ...] = ()  # read
-    reference: str | None = None  # read: the human summary scored against, if any
-    cleaned: tuple[Article, ...] = ()  # clean: the articles' on-topic body blocks
-    dropped: tuple[DroppedBlock, ...] = ()  # clean
-    sentences: tuple[Sentence, ...] = ()  # split
-    values: dict[str, tuple[Any, ...]] = field(default_factory=dict)  # align: StatedValues by sentence id
-    facts: tuple[Fact, ...] = ()  # align
-    copies: tuple[tuple[str, ...], ...] = ()  # align: outlets whose articles are copies of one another
-    disagreements: tuple[Disagreement, ...] = ()  # claims
-    subtopics: tuple[Subtopic, ...] = ()  # cluster
-    fused: tuple[Fact, ...] = ()  # generate: the facts the neural writer fused, each from all its outlets
-    generations: tuple[Generation, ...] = ()  # generate: one per fused fact
-    guarded: tuple[GuardedSentence, ...] = ()  # guard: each generation's sentence and its verdict
-    brief: Brief | None = None  # write
-    scores: dict[str, Any] | None = None  # score
+    event: EventSettings  # given: the run starts from it
+    articles: tuple[Article, ...] = ()
+    reference: str | None = None  # the human summary scored against, if any
+    cleaned: tuple[Article, ...] = ()  # the articles' on-topic body blocks
+    dropped: tuple[DroppedBlock, ...] = ()
+    sentences: tuple[Sentence, ...] = ()
+    values: dict[str, tuple[Any, ...]] = field(default_factory=dict)  # StatedValues by sentence id
+    facts: tuple[Fact, ...] = ()
+    copies: tuple[tuple[str, ...], ...] = ()  # outlets whose articles are copies of one another
+    disagreements: tuple[Disagreement, ...] = ()
+    subtopics: tuple[Subtopic, ...] = ()
+    fused: tuple[Fact, ...] = ()  # the facts the neural writer fused, each from all its outlets
+    generations: tuple[Generation, ...] = ()  # one per fused fact
+    guarded: tuple[GuardedSentence, ...] = ()  # each generation's sentence and its verdict
+    brief: Brief | None = None
+    scores: dict[str, Any] | None = None
+
+
+class Stage(Protocol):
+    """A stage (summarize/stages/<name>.py, class <Name>Stage): built once per event from its
+    typed settings (summarize/settings.py) and the process's models, then called on the event.
+    Like a spaCy component it declares the `EventWork` fields it reads and the ones it writes; it
+    returns the event handed on and the counts it reports (lists of records are shown in the log
+    by their length, and kept whole in the manifest)."""
+
+    reads: ClassVar[tuple[str, ...]]
+    writes: ClassVar[tuple[str, ...]]
+
+    def __call__(self, work: EventWork) -> tuple[EventWork, dict]: ...

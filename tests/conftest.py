@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import dataclasses
+
 import pytest
 from factories import compose_config
-from omegaconf import DictConfig, OmegaConf
 
 import summarize.config
+from summarize.config import compose_settings
+from summarize.settings import Settings
 
 
 @pytest.fixture(scope="session")
@@ -17,33 +20,32 @@ def encoder():
     tests. No vector store: what a test embeds does not depend on what earlier runs stored."""
     from summarize.nlp.embed import build_encoder
 
-    cfg = compose_config("+event=lee_beijing")
-    embed = OmegaConf.to_container(cfg.embed, resolve=True) | {"store_vectors": False}
-    return build_encoder(**embed, cache_dir=cfg.paths.cache_dir)
+    settings = compose_settings("+event=lee_beijing")
+    return build_encoder(dataclasses.replace(settings.embed, store_vectors=False), settings.paths.cache_dir)
 
 
 @pytest.fixture
-def compose_cfg() -> Callable[..., DictConfig]:
-    """compose_cfg("+event=lee_beijing", "paths.shared_dir=/x") -> the composed DictConfig."""
+def compose_cfg() -> Callable[..., Settings]:
+    """compose_cfg("+event=lee_beijing", "paths.shared_dir=/x") -> the settings a run with those overrides takes."""
     assert summarize.config.PROJECT_ROOT.is_dir()
-    return compose_config
+    return compose_settings
 
 
 @pytest.fixture(scope="session")
-def stage_params() -> Callable[[str], dict]:
-    """The shipped parameters of one stage (conf/<stage>/<default>.yaml), as the pipeline passes them."""
-    cfg = compose_config("+event=lee_beijing")
+def stage_settings() -> Callable[..., object]:
+    """stage_settings("write", budget_words=100): one group's settings as a run takes them, with overrides."""
+    settings = compose_settings("+event=lee_beijing")
 
-    def params(stage: str) -> dict:
-        return OmegaConf.to_container(cfg[stage], resolve=True)
+    def group(name: str, **overrides) -> object:
+        return dataclasses.replace(getattr(settings, name), **overrides)
 
-    return params
+    return group
 
 
 @pytest.fixture(scope="session")
-def lee_event() -> dict:
-    """The lee_beijing event block (title, keywords, ...), resolved."""
-    return OmegaConf.to_container(compose_config("+event=lee_beijing").event, resolve=True)
+def lee_event():
+    """The lee_beijing event's settings (title, keywords, ...)."""
+    return compose_settings("+event=lee_beijing").event
 
 
 @pytest.fixture(scope="session")

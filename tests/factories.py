@@ -6,7 +6,8 @@ import datetime as dt
 
 # The one way tests compose the project's config, as `python -m summarize OVERRIDES...` sees it.
 from summarize.config import compose as compose_config  # noqa: F401  (re-exported)
-from summarize.types import Article, Brief, BriefSection, BriefSentence, Sentence, Subtopic, Fact
+from summarize.settings import EventSettings
+from summarize.types import Article, Brief, BriefSection, BriefSentence, EventWork, Fact, Sentence, Subtopic
 
 
 def article(
@@ -36,26 +37,27 @@ def sentence(text: str, *, outlet: str = "A", article_id: str | None = None, pos
 
 
 def supported(text: str, *outlets: str) -> Fact:
-    """A deduplicated sentence said by each of `outlets` (default one outlet, "A")."""
+    """A fact stated in these words by each of `outlets` (default one outlet, "A")."""
     outlets = outlets or ("A",)
-    return Fact(
-        text=text,
-        sources=tuple(sentence(text, outlet=o, position=i) for i, o in enumerate(outlets)),
-    )
+    return Fact(text=text, sentences=tuple(sentence(text, outlet=o, position=i) for i, o in enumerate(outlets)))
 
 
-def subtopic(label: str, sentences: list[Fact], importance: float = 1.0) -> Subtopic:
-    return Subtopic(
-        label=label,
-        sentences=tuple(sentences),
-        centrality=tuple(1.0 - 0.1 * i for i in range(len(sentences))),
-        importance=importance,
-    )
+def subtopic(label: str, facts: list[Fact], importance: float = 1.0) -> Subtopic:
+    return Subtopic(label=label, facts=tuple(facts), importance=importance)
+
+
+def event(event_id: str = "ev", **fields) -> EventSettings:
+    return EventSettings(id=event_id, inputs=fields.pop("inputs", "/nowhere"), **fields)
+
+
+def work(subtopics: list[Subtopic], *, event_settings: EventSettings | None = None, **fields) -> EventWork:
+    """An event handed to the write stage: its subtopics and whatever else `fields` set."""
+    return EventWork(event_settings or event(title="Lee visits China", date="2026-01-06"), subtopics=tuple(subtopics), **fields)
 
 
 def brief_sentence(text: str, *outlets: str) -> BriefSentence:
     s = supported(text, *outlets)
-    return BriefSentence(text=s.text, sources=s.sources)
+    return BriefSentence(text=s.text, backing=s.sentences)
 
 
 def brief(sections: dict[str, list[BriefSentence]], *, outlets: tuple[str, ...] | None = None,

@@ -6,7 +6,7 @@ import pytest
 from factories import sentence
 
 from summarize.nlp.values import load_parser, sentence_values
-from summarize.stages.align import align_facts, copied_articles, sentence_anchors
+from summarize.stages.align import FactAligner, copied_articles, sentence_anchors
 
 MET = "South Korean President Lee Jae Myung met Chinese President Xi Jinping in Beijing on Monday."
 MET_EDITED = "South Korean President Lee Jae Myung met Chinese President Xi Jinping in Beijing on Monday, officials said."
@@ -15,13 +15,11 @@ TRADE = "Bilateral trade between the two countries was worth about 273 billion d
 
 
 @pytest.fixture
-def align(encoder, stage_params):
-    params = stage_params("align")
-    synonyms = params.pop("synonyms")
-
+def align(encoder, stage_settings):
     def run(sentences, **overrides):
-        values = sentence_values(sentences, load_parser(), {}, synonyms=synonyms)
-        return align_facts(sentences, encoder, values, frozenset(synonyms), **{**params, **overrides})
+        settings = stage_settings("align", **overrides)
+        values = sentence_values(sentences, load_parser(), {}, synonyms=settings.synonyms)
+        return FactAligner(settings)(sentences, encoder, values)
 
     return run
 
@@ -32,10 +30,10 @@ def test_near_identical_sentences_from_two_outlets_are_one_fact(align):
     facts, copies, counts = align([a, b])
 
     (fact,) = facts
-    assert fact.outlets == ("Devdiscourse", "UNN") and fact.support == 2
-    assert set(fact.sources) == {a, b}
+    assert fact.outlets == ("Devdiscourse", "UNN")
+    assert set(fact.sentences) == {a, b}
     # The wording shown is one outlet's own sentence, and it comes first.
-    assert fact.text == fact.sources[0].text
+    assert fact.text == fact.sentences[0].text
     assert counts["sentences_in"] == 2 and counts["facts"] == 1
     assert copies == ()
 
@@ -72,6 +70,18 @@ def test_opposite_statements_are_never_one_fact_however_close(align, yes, no):
     assert counts["pairs_held_apart_as_opposed"] == 1
 
 
+def test_no_is_a_negation_as_configured(align, stage_settings):
+    """conf/align once listed `no` bare, which YAML read as the boolean false: "there was no
+    agreement" then stated the same fact as "there was an agreement"."""
+    assert "no" in stage_settings("align").negations
+    yes = sentence("Officials said there was an agreement on tariffs after the summit in Beijing.", outlet="A", article_id="a")
+    no = sentence("Officials said there was no agreement on tariffs after the summit in Beijing.", outlet="B", article_id="b")
+    facts, _, counts = align([yes, no])
+
+    assert [f.outlets for f in facts] == [("A",), ("B",)]
+    assert counts["pairs_held_apart_as_opposed"] == 1
+
+
 def test_sentences_that_differ_in_a_value_are_one_fact_so_the_dispute_shows(align):
     five = sentence("The two leaders met on January 5 at the Great Hall of the People.", outlet="A", article_id="a")
     six = sentence("The two leaders met on January 6 at the Great Hall of the People.", outlet="B", article_id="b")
@@ -95,7 +105,7 @@ def test_exact_duplicates_within_one_article_merge_and_keep_first_appearance_ord
     facts, _, _ = align([first, sentence(TRADE, outlet="A", article_id="a", position=1), again])
 
     assert [f.text for f in facts] == [RAIN, TRADE]
-    assert set(facts[0].sources) == {first, again} and facts[0].support == 1
+    assert set(facts[0].sentences) == {first, again} and facts[0].outlets == ("A",)
 
 
 def test_every_sentence_is_in_exactly_one_fact(align):
@@ -103,8 +113,8 @@ def test_every_sentence_is_in_exactly_one_fact(align):
     sentences = [sentence(t, outlet=f"O{i % 3}", article_id=f"a{i % 3}", position=i) for i, t in enumerate(texts)]
     facts, _, _ = align(sentences)
 
-    sources = [s for f in facts for s in f.sources]
-    assert sorted(s.id for s in sources) == sorted(s.id for s in sentences)
+    grouped = [s for f in facts for s in f.sentences]
+    assert sorted(s.id for s in grouped) == sorted(s.id for s in sentences)
 
 
 def test_no_chains_of_loosely_related_sentences(align):
@@ -119,7 +129,7 @@ def test_no_chains_of_loosely_related_sentences(align):
     facts, _, _ = align(sentences)
 
     for fact in facts:
-        assert not {s.text for s in fact.sources} >= {texts[0], texts[3]}
+        assert not {s.text for s in fact.sentences} >= {texts[0], texts[3]}
 
 
 def test_articles_that_copy_one_another_are_found():

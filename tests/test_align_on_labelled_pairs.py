@@ -8,20 +8,20 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from fact_pairs import dev_path, load_fact_pairs
 
+from bench.fact_pairs import dev_path, load_fact_pairs
 from bench.facts import features_of
-from summarize.config import PROJECT_ROOT, compose
+from summarize.config import PROJECT_ROOT, compose_settings
 from summarize.nlp.values import load_parser
-from summarize.stages.align import FactRule, opposed, stem
+from summarize.stages.align import FactAligner, opposed
 
 
 def decisions(encoder, sources):
-    align = compose("+event=lee_beijing").align
-    antonyms = tuple((stem(a), stem(b)) for a, b in align.antonyms)
+    align = compose_settings("+event=lee_beijing").align
+    rule = FactAligner(align).rule
+    antonyms = rule.antonyms
     pairs = load_fact_pairs(PROJECT_ROOT, sources=sources)
     x, anchors = features_of(pairs, encoder, load_parser(), frozenset(align.negations), align.synonyms)
-    rule = FactRule(tuple(align.weights), align.min_score, align.group_min_score, align.near_identical_cosine, antonyms)
     said = np.array(
         [
             rule.same_fact(rule.score(f), f[0] >= align.near_identical_cosine, True, opposed(a, b, antonyms), bool(a.classes & b.classes))

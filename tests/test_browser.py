@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 from browser import RecordingServer, rendered_dom, screenshot
-from factories import compose_config
 
+from summarize.config import compose_settings
 from summarize.runtime.runner import run_event
 
 CSP = (
@@ -81,7 +81,8 @@ def brief_sentences(doc: dict) -> list[dict]:
 def warm_encoder_pipeline(encoder):
     """run_event with the session's (already warm) encoder instead of a fresh one."""
     patch = pytest.MonkeyPatch()
-    patch.setattr("summarize.runtime.models.build_encoder", lambda **kwargs: encoder)
+    # summarize.runtime.models imports build_encoder when it first loads an encoder.
+    patch.setattr("summarize.nlp.embed.build_encoder", lambda *args, **kwargs: encoder)
     yield run_event
     patch.undo()
 
@@ -89,7 +90,7 @@ def warm_encoder_pipeline(encoder):
 @pytest.fixture(scope="module")
 def lee(tmp_path_factory, warm_encoder_pipeline) -> Path:
     shared = tmp_path_factory.mktemp("shared")
-    warm_encoder_pipeline(compose_config("+event=lee_beijing", f"paths.shared_dir={shared}"), run_dir=tmp_path_factory.mktemp("run"))
+    warm_encoder_pipeline(compose_settings("+event=lee_beijing", f"paths.shared_dir={shared}"), run_dir=tmp_path_factory.mktemp("run"))
     return shared
 
 
@@ -171,7 +172,7 @@ def test_hostile_articles_run_no_script_and_send_no_request_from_any_page(tmp_pa
         for name, lines in hostile_articles(server.url).items():
             (inputs / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
         shared = tmp_path / "shared"
-        cfg = compose_config(
+        cfg = compose_settings(
             "+event=lee_beijing",
             f"paths.shared_dir={shared}",
             f"event.inputs={inputs}",

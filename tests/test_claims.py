@@ -13,14 +13,14 @@ from summarize.types import Fact
 
 
 @pytest.fixture
-def disagreements_in(stage_params):
-    synonyms = stage_params("align")["synonyms"]
+def disagreements_in(stage_settings):
+    synonyms, tolerance = stage_settings("align").synonyms, stage_settings("claims").approximate_tolerance
 
     def disagreements_in(said: list[tuple[str, str]], dates: dict[str, dt.date] | None = None):
         """`said`: (outlet, sentence) pairs stating one fact; each outlet is its own article, dated from `dates`."""
         sources = tuple(sentence(text, outlet=outlet, article_id=outlet, position=i) for i, (outlet, text) in enumerate(said))
         values = sentence_values(sources, load_parser(), dates or {}, synonyms=synonyms)
-        return fact_disagreements(Fact(sources[0].text, sources), values)
+        return fact_disagreements(Fact(sources[0].text, sources), values, tolerance)
 
     return disagreements_in
 
@@ -91,5 +91,5 @@ def test_one_outlet_alone_is_never_a_disagreement(disagreements_in):
     [("15", "14", True), ("15", "15", False), (">200", "250", False), (">200", "150", True), ("~300", "310", False),
      ("~300", "400", True), (">200", ">300", False), ("2026-01-05", "2026-01-06", True)],
 )
-def test_conflicting_values(a, b, expected):
-    assert conflicting(a, b) is expected
+def test_conflicting_values(a, b, expected, stage_settings):
+    assert conflicting(a, b, stage_settings("claims").approximate_tolerance) is expected

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections import Counter
 
@@ -9,10 +10,10 @@ import numpy as np
 import pytest
 from factories import article
 
-from summarize.stages import clean as clean_stage
-from summarize.stages.clean import DROP_REASONS, clean_articles
+from summarize.settings import EventSettings
+from summarize.stages.clean import DROP_REASONS, CleanStage, clean_articles
 from summarize.stages.split import split_sentences
-from summarize.types import Event, EventWork, Models
+from summarize.types import EventWork, Models
 
 BODY_1 = (
     "South Korean President Lee Jae Myung met Chinese President Xi Jinping in Beijing on Monday "
@@ -36,19 +37,14 @@ COOKIE_BODY = (
 
 
 @pytest.fixture
-def clean(encoder, stage_params, lee_event):
+def clean(encoder, stage_settings, lee_event):
     # max_words is applied by the stage before clean_articles (see test_a_huge_article_... below).
-    params = {k: v for k, v in stage_params("clean").items() if k != "max_words"}
+    event_fields = {"language", "title", "keywords"}
 
     def run(articles, **overrides):
-        kwargs = {
-            "language": lee_event["language"],
-            "title": lee_event["title"],
-            "keywords": lee_event["keywords"],
-            **params,
-            **overrides,
-        }
-        return clean_articles(articles, encoder, **kwargs)
+        event = dataclasses.replace(lee_event, **{k: v for k, v in overrides.items() if k in event_fields})
+        settings = stage_settings("clean", **{k: v for k, v in overrides.items() if k not in event_fields})
+        return clean_articles(articles, encoder, event, settings)
 
     return run
 
@@ -61,11 +57,11 @@ def kept_blocks(cleaned) -> list[str]:
     return [p for a in cleaned for p in a.paragraphs]
 
 
-def test_premises_hold_for_the_shipped_config(stage_params):
-    params = stage_params("clean")
-    assert params["boilerplate_patterns"] and params["related_markers"]
-    assert "trending" in params["related_markers"]
-    assert len(COOKIE_BODY.split()) > params["boilerplate_max_words"]
+def test_premises_hold_for_the_shipped_config(stage_settings):
+    settings = stage_settings("clean")
+    assert settings.boilerplate_patterns and settings.related_markers
+    assert "trending" in settings.related_markers
+    assert len(COOKIE_BODY.split()) > settings.boilerplate_max_words
 
 
 @pytest.mark.parametrize(
@@ -227,11 +223,11 @@ def test_no_articles_gives_nothing(clean):
     "image",
     ["![photo](https://example.com/a.jpg)", '![Lee, Xi](https://en.wikipedia.org/wiki/File:A_(b).jpg "Xinhua")'],
 )
-def test_markdown_images_are_markup_not_prose(clean, stage_params, image):
+def test_markdown_images_are_markup_not_prose(clean, stage_settings, image):
     block = f"Lee said Korea wants {image} closer ties with China, officials in Seoul said."
     image_only = "![Lee and Xi in Beijing](https://example.com/b.jpg)"
     cleaned, dropped = clean([article("a", [BODY_1, block, image_only])])
-    sentences, _ = split_sentences(cleaned, **stage_params("split"))
+    sentences, _ = split_sentences(cleaned, stage_settings("split"))
 
     assert kept_blocks(cleaned) == [BODY_1, "Lee said Korea wants closer ties with China, officials in Seoul said."]
     assert reasons(dropped) == {image_only: "fragment"}  # the block as scraped, for the record
@@ -270,13 +266,13 @@ def news_sentences(words: int) -> list[str]:
             return sentences
 
 
-def clean_stage_work(lee_event: dict, big: list[str]) -> EventWork:
-    event = Event(id="e", inputs="/nowhere", title=lee_event["title"], keywords=tuple(lee_event["keywords"]))
+def clean_stage_work(lee_event: EventSettings, big: list[str]) -> EventWork:
+    event = EventSettings(id="e", inputs="/nowhere", title=lee_event.title, keywords=lee_event.keywords)
     return EventWork(event, articles=(article("a", [BODY_1, BODY_2]), article("big", big)))
 
 
 @pytest.mark.parametrize("paragraph_sentences", [10**9, 5], ids=["one paragraph", "paragraphs"])
-def test_a_huge_article_costs_no_more_than_its_lead(stage_params, lee_event, paragraph_sentences):
+def test_a_huge_article_costs_no_more_than_its_lead(stage_settings, lee_event, paragraph_sentences):
     """8 times the article, the same work: only its first clean.max_words words are embedded
     (the old stage embedded every sentence, minutes for a 2 MB article)."""
     embedded = {}
@@ -284,18 +280,18 @@ def test_a_huge_article_costs_no_more_than_its_lead(stage_params, lee_event, par
         sentences = news_sentences(words)
         big = [" ".join(sentences[i : i + paragraph_sentences]) for i in range(0, len(sentences), paragraph_sentences)]
         encoder = CountingEncoder()
-        clean_stage.run(clean_stage_work(lee_event, big), stage_params("clean"), Models(encoder, None))
+        CleanStage(stage_settings("clean"), Models(encoder, None))(clean_stage_work(lee_event, big))
         embedded[words] = encoder.words
 
     assert embedded[48_000] == embedded[6_000] <= 3_000
 
 
 @pytest.mark.parametrize(("max_words", "whole_sentences"), [(100, 5), (110, 5), (119, 5), (120, 6)])
-def test_the_lead_ends_at_a_sentence_end_and_the_rest_is_counted(stage_params, lee_event, max_words, whole_sentences):
+def test_the_lead_ends_at_a_sentence_end_and_the_rest_is_counted(stage_settings, lee_event, max_words, whole_sentences):
     sentences = news_sentences(6_000)
     assert {len(s.split()) for s in sentences} == {SENTENCE_WORDS}
-    params = {**stage_params("clean"), "max_words": max_words}
-    work, counts = clean_stage.run(clean_stage_work(lee_event, [" ".join(sentences)]), params, Models(CountingEncoder(), None))
+    stage = CleanStage(stage_settings("clean", max_words=max_words), Models(CountingEncoder(), None))
+    work, counts = stage(clean_stage_work(lee_event, [" ".join(sentences)]))
 
     lead = {a.id: a.paragraphs for a in work.cleaned}["big"]
     assert lead == (" ".join(sentences[:whole_sentences]),)
@@ -303,11 +299,11 @@ def test_the_lead_ends_at_a_sentence_end_and_the_rest_is_counted(stage_params, l
     assert counts["articles_cut"] == 1
 
 
-def test_blocks_past_the_lead_are_left_out_and_a_block_without_a_sentence_end_in_it_goes(stage_params, lee_event):
+def test_blocks_past_the_lead_are_left_out_and_a_block_without_a_sentence_end_in_it_goes(stage_settings, lee_event):
     run_on = " ".join(["word"] * 150) + "."
-    params = {**stage_params("clean"), "max_words": 100}
+    stage = CleanStage(stage_settings("clean", max_words=100), Models(CountingEncoder(), None))
     big = [BODY_3, run_on, BODY_3]
-    work, counts = clean_stage.run(clean_stage_work(lee_event, big), params, Models(CountingEncoder(), None))
+    work, counts = stage(clean_stage_work(lee_event, big))
 
     assert {a.id: a.paragraphs for a in work.cleaned}["big"] == (BODY_3,)
     assert counts["words_left_out"] == len(run_on.split()) + len(BODY_3.split())

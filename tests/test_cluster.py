@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from factories import supported
 
 from summarize.nlp.values import load_parser
 from summarize.stages.cluster import cluster_subtopics
+from summarize.types import Models
 
 TRADE = [
     "The European Union and Japan signed a free trade agreement cutting tariffs on cars and cheese.",
@@ -23,13 +25,18 @@ FOOTBALL = [
 
 
 @pytest.fixture
-def cluster(encoder, stage_params):
-    params = stage_params("cluster")
-
-    def run(sentences, **overrides):
-        return cluster_subtopics(sentences, encoder, parser=load_parser(), **{**params, **overrides})
+def cluster(encoder, stage_settings):
+    def run(facts, copies=(), **overrides):
+        return cluster_subtopics(facts, copies, "", stage_settings("cluster", **overrides), Models(encoder, None, load_parser()))
 
     return run
+
+
+def centrality(encoder, subtopic) -> np.ndarray:
+    """Each fact's cosine to its subtopic's centroid."""
+    vectors = encoder.encode([f.text for f in subtopic.facts])
+    centroid = vectors.mean(0)
+    return vectors @ (centroid / np.linalg.norm(centroid))
 
 
 def test_two_subjects_land_in_different_subtopics(cluster):
@@ -38,15 +45,12 @@ def test_two_subjects_land_in_different_subtopics(cluster):
     subtopics = cluster(sentences)
 
     assert len(subtopics) == 2
-    groups = [{s.text for s in st.sentences} for st in subtopics]
+    groups = [{s.text for s in st.facts} for st in subtopics]
     assert set(TRADE) in groups and set(FOOTBALL) in groups
-    for st in subtopics:
-        assert len(st.centrality) == len(st.sentences)
-        assert all(-1.0 <= c <= 1.0 for c in st.centrality)
 
 
 @pytest.mark.parametrize("important", ["football", "trade"])
-def test_subtopics_are_ordered_by_importance(cluster, important):
+def test_subtopics_are_ordered_by_importance(cluster, encoder, important):
     # The important subject's sentences are each said by three outlets, so its subtopic weighs about
     # three times more, wherever it comes in the input and whatever cluster number it gets.
     weight = {"trade": ("A",), "football": ("A",)}
@@ -55,14 +59,14 @@ def test_subtopics_are_ordered_by_importance(cluster, important):
     subtopics = cluster(sentences)
 
     first = FOOTBALL if important == "football" else TRADE
-    assert [st.sentences[0].text in first for st in subtopics] == [True, False]
+    assert [st.facts[0].text in first for st in subtopics] == [True, False]
     importances = [st.importance for st in subtopics]
     assert importances == sorted(importances, reverse=True)
     assert importances[0] > 2 * importances[1]
     assert subtopics[0].outlets == ("A", "B", "C")
-    # Importance is the sum of support times centrality.
+    # Importance is the sum of support times centrality (every fact here leads its article: no lead discount).
     for st in subtopics:
-        expected = sum(s.support * c for s, c in zip(st.sentences, st.centrality))
+        expected = sum(len(f.outlets) * c for f, c in zip(st.facts, centrality(encoder, st)))
         assert st.importance == pytest.approx(expected, abs=1e-3)
 
 
@@ -71,17 +75,17 @@ def test_facts_within_a_subtopic_rank_by_outlets_then_centrality(cluster):
     sentences += [supported(t, "A") for t in FOOTBALL]
     subtopics = cluster(sentences)
 
-    trade = next(st for st in subtopics if st.sentences[0].text in TRADE)
-    assert trade.sentences[0].text == TRADE[3]  # two outlets come first
-    assert [s.support for s in trade.sentences] == sorted((s.support for s in trade.sentences), reverse=True)
+    trade = next(st for st in subtopics if st.facts[0].text in TRADE)
+    assert trade.facts[0].text == TRADE[3]  # two outlets come first
+    assert [len(f.outlets) for f in trade.facts] == sorted((len(f.outlets) for f in trade.facts), reverse=True)
 
 
 def test_outlets_carrying_copies_count_once(cluster):
     sentences = [supported(TRADE[0], "A", "B")] + [supported(TRADE[1], "A", "C")] + [supported(t, "A") for t in TRADE[2:] + FOOTBALL]
     subtopics = cluster(sentences, copies=[("A", "B")])
 
-    trade = next(st for st in subtopics if st.sentences[0].text in TRADE)
-    assert trade.sentences[0].text == TRADE[1]  # A and C are two sources; A and B, copies, are one
+    trade = next(st for st in subtopics if st.facts[0].text in TRADE)
+    assert trade.facts[0].text == TRADE[1]  # A and C are two sources; A and B, copies, are one
 
 
 def test_labels_are_nonempty_and_name_their_subject(cluster):
@@ -91,7 +95,7 @@ def test_labels_are_nonempty_and_name_their_subject(cluster):
     labels = [st.label for st in subtopics]
     assert all(isinstance(label, str) and label.strip() for label in labels)
     assert len(set(labels)) == len(labels)
-    by_subject = {("trade" if st.sentences[0].text in TRADE else "football"): st.label.lower() for st in subtopics}
+    by_subject = {("trade" if st.facts[0].text in TRADE else "football"): st.label.lower() for st in subtopics}
     assert any(word in by_subject["trade"] for word in ("trade", "tariff", "cheese", "japan", "agreement"))
     assert any(word in by_subject["football"] for word in ("football", "league", "liverpool", "match", "united"))
 
@@ -100,19 +104,19 @@ def test_headings_are_short_phrases_not_lists_of_terms(cluster):
     sentences = [supported(t, "A") for t in TRADE + FOOTBALL]
     for subtopic in cluster(sentences):
         assert "," not in subtopic.label and 1 <= len(subtopic.label.split()) <= 5
-        words = " ".join(s.text for s in subtopic.sentences).lower()
+        words = " ".join(s.text for s in subtopic.facts).lower()
         assert all(w.lower().strip("'s") in words for w in subtopic.label.split() if len(w) > 3)
 
 
-def test_single_sentence_gives_one_subtopic(cluster):
+def test_single_sentence_gives_one_subtopic(cluster, encoder):
     subtopics = cluster([supported(TRADE[0], "A", "B")])
 
     assert len(subtopics) == 1
     (st,) = subtopics
-    assert [s.text for s in st.sentences] == [TRADE[0]]
+    assert [s.text for s in st.facts] == [TRADE[0]]
     assert st.label.strip()
-    assert st.importance == pytest.approx(2 * st.centrality[0], abs=1e-3)
-    assert st.centrality[0] == pytest.approx(1.0, abs=1e-3)
+    assert centrality(encoder, st)[0] == pytest.approx(1.0, abs=1e-3)
+    assert st.importance == pytest.approx(2.0, abs=1e-3)
 
 
 def test_no_sentences_gives_no_subtopics(cluster):
@@ -127,7 +131,7 @@ def test_every_sentence_is_in_exactly_one_subtopic(cluster):
     ]
     subtopics = cluster(sentences, min_subtopics=2, max_subtopics=4)
 
-    seen = [s.text for st in subtopics for s in st.sentences]
+    seen = [s.text for st in subtopics for s in st.facts]
     assert sorted(seen) == sorted(s.text for s in sentences)
     assert 2 <= len(subtopics) <= 3  # 11 sentences / min_size 3 caps it at 3
 

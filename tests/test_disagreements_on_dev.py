@@ -8,6 +8,7 @@ import json
 import pytest
 
 from bench.disagreements import DEV_SET, caught, change_one, disagreements_of
+from bench.quality import bench_settings
 from summarize.config import compose
 from summarize.runtime.runner import load_models
 
@@ -18,10 +19,11 @@ def test_a_changed_count_is_flagged(cluster_id):
         pytest.skip("../shared/eval is not beside the project")
     cluster = next(c for c in map(json.loads, DEV_SET.read_text().splitlines()) if c["id"] == cluster_id)
     cfg = compose(config_name="bench/default")
-    models = load_models(cfg, {})
+    settings = bench_settings(cfg)
+    models = load_models(settings, {})
 
-    change = change_one(cluster, models, cfg.claims.synonyms)
+    change = change_one(cluster, models, settings.claims.synonyms)
 
     assert change is not None and change.old != change.new
-    assert caught(change, disagreements_of(change.cluster, cfg, models))
-    assert not caught(change, disagreements_of(cluster, cfg, models))  # unchanged, nothing to catch
+    assert caught(change, disagreements_of(change.cluster, cfg, settings, models))
+    assert not caught(change, disagreements_of(cluster, cfg, settings, models))  # unchanged, nothing to catch

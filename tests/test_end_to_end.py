@@ -11,10 +11,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from factories import compose_config
-from omegaconf import OmegaConf
 
-from summarize.config import PROJECT_ROOT
+from summarize.config import PROJECT_ROOT, compose_settings
 from summarize.errors import InputError
 from summarize.runtime.runner import STAGE_NAMES, run_event
 
@@ -32,7 +30,7 @@ UNRELATED = (
 def run(tmp_path_factory):
     shared = tmp_path_factory.mktemp("shared")
     run_dir = tmp_path_factory.mktemp("run")
-    cfg = compose_config("+event=lee_beijing", f"paths.shared_dir={shared}")
+    cfg = compose_settings("+event=lee_beijing", f"paths.shared_dir={shared}")
     manifest = run_event(cfg, run_dir=run_dir)
     folder = shared / "lee_beijing"
     return {
@@ -76,7 +74,7 @@ def test_brief_length(run):
 
 
 def test_every_sentence_names_an_outlet(run):
-    outlets = set(OmegaConf.to_container(run["cfg"].event.outlets).values())
+    outlets = set(run["cfg"].event.outlets.values())
     sentences = brief_sentences(run["doc"])
     assert len(sentences) >= 4
     for s in sentences:
@@ -165,7 +163,7 @@ def test_manifest_dropped_counts(run):
 @pytest.fixture
 def fast_pipeline(encoder, monkeypatch):
     """run_event with the session's (already warm) encoder instead of a fresh one."""
-    monkeypatch.setattr("summarize.runtime.models.build_encoder", lambda **kwargs: encoder)
+    monkeypatch.setattr("summarize.nlp.embed.build_encoder", lambda settings, cache_dir=None: encoder)
     return run_event
 
 
@@ -176,7 +174,7 @@ def test_reference_adds_rouge_scores(tmp_path, fast_pipeline):
         "The two leaders signed agreements on trade and technology and discussed North Korea.",
         encoding="utf-8",
     )
-    cfg = compose_config("+event=lee_beijing", f"paths.shared_dir={tmp_path}", f"event.reference={reference}")
+    cfg = compose_settings("+event=lee_beijing", f"paths.shared_dir={tmp_path}", f"event.reference={reference}")
     manifest = fast_pipeline(cfg, run_dir=tmp_path / "run")
 
     rouge = manifest["scores"]["rouge"]
@@ -187,7 +185,7 @@ def test_reference_adds_rouge_scores(tmp_path, fast_pipeline):
 
 
 def test_missing_reference_file_is_an_input_error(tmp_path, fast_pipeline):
-    cfg = compose_config(
+    cfg = compose_settings(
         "+event=lee_beijing", f"paths.shared_dir={tmp_path}", f"event.reference={tmp_path}/no-such-reference.txt"
     )
     with pytest.raises(InputError) as caught:
@@ -202,7 +200,7 @@ def test_nothing_left_after_cleaning_is_an_input_error(tmp_path, fast_pipeline):
     inputs.mkdir()
     (inputs / "junk.txt").write_text("Left Menu\nSubscribe to our Newsletter\n© Copyright 2026\nTRENDING\n", encoding="utf-8")
     (inputs / "teaser.txt").write_text("Weather\nRain expected in Paris on Friday.\n", encoding="utf-8")
-    cfg = compose_config("+event=lee_beijing", f"paths.shared_dir={tmp_path}", f"event.inputs={inputs}")
+    cfg = compose_settings("+event=lee_beijing", f"paths.shared_dir={tmp_path}", f"event.inputs={inputs}")
 
     with pytest.raises(InputError) as caught:
         fast_pipeline(cfg, run_dir=tmp_path / "run")
@@ -218,8 +216,8 @@ def test_nothing_left_after_cleaning_is_an_input_error(tmp_path, fast_pipeline):
 
 def test_event_without_outlet_names_uses_file_stems(tmp_path, fast_pipeline):
     """`outlets` is optional: read_articles falls back to the file stem."""
-    cfg = compose_config("+event=lee_beijing", f"paths.shared_dir={tmp_path}", "~event.outlets")
-    assert "outlets" not in cfg.event
+    cfg = compose_settings("+event=lee_beijing", f"paths.shared_dir={tmp_path}", "~event.outlets")
+    assert cfg.event.outlets == {}
 
     manifest = fast_pipeline(cfg, run_dir=tmp_path / "run")
 
@@ -307,7 +305,7 @@ def published(tmp_path, fast_pipeline):
     inputs = tmp_path / "articles"
     shutil.copytree(PROJECT_ROOT / "data" / "lee_beijing", inputs)
     overrides = ["+event=lee_beijing", f"paths.shared_dir={tmp_path}/shared", f"event.inputs={inputs}"]
-    first = fast_pipeline(compose_config(*overrides), run_dir=tmp_path / "run1")
+    first = fast_pipeline(compose_settings(*overrides), run_dir=tmp_path / "run1")
     assert first["status"] == "published"
     return {"overrides": overrides, "inputs": inputs, "first": first, "folder": tmp_path / "shared" / "lee_beijing"}
 
@@ -317,7 +315,7 @@ def test_a_change_or_force_publishes_a_new_version(published, tmp_path, fast_pip
     folder, first = published["folder"], published["first"]
     first_version = current_version(folder)
     # Nothing changed yet: skipped.
-    assert fast_pipeline(compose_config(*published["overrides"]), run_dir=tmp_path / "same")["status"] == "skipped"
+    assert fast_pipeline(compose_settings(*published["overrides"]), run_dir=tmp_path / "same")["status"] == "skipped"
     assert current_version(folder) == first_version
 
     overrides = list(published["overrides"])
@@ -328,7 +326,7 @@ def test_a_change_or_force_publishes_a_new_version(published, tmp_path, fast_pip
         overrides.append("write.budget_words=150")
     else:
         overrides.append("force=true")
-    second = fast_pipeline(compose_config(*overrides), run_dir=tmp_path / "run2")
+    second = fast_pipeline(compose_settings(*overrides), run_dir=tmp_path / "run2")
 
     assert second["status"] == "published"
     assert (second["key"] == first["key"]) == (change == "force")
@@ -341,7 +339,7 @@ def test_a_change_or_force_publishes_a_new_version(published, tmp_path, fast_pip
         assert doc["words"] < first["scores"]["words"]  # the new brief follows the new budget
     # And a rerun of the changed run is skipped in turn.
     again_overrides = [o for o in overrides if o != "force=true"]
-    assert fast_pipeline(compose_config(*again_overrides), run_dir=tmp_path / "again")["status"] == "skipped"
+    assert fast_pipeline(compose_settings(*again_overrides), run_dir=tmp_path / "again")["status"] == "skipped"
 
 
 EVIL_SENTENCE = (
@@ -371,7 +369,7 @@ def test_markup_in_articles_never_becomes_live_in_the_published_brief(tmp_path, 
     inputs.mkdir()
     for name, lines in EVIL_ARTICLES.items():
         (inputs / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
-    cfg = compose_config(
+    cfg = compose_settings(
         "+event=lee_beijing", f"paths.shared_dir={tmp_path}/shared", f"event.inputs={inputs}", "~event.outlets"
     )
 
@@ -397,9 +395,9 @@ def test_publishing_without_a_summary_is_refused_when_the_published_brief_change
     """Ray's read step found the event unchanged without the lock; by the time its publish step
     holds the lock another run has published something else, so there is nothing right to publish."""
     from summarize.errors import BusyError
-    from summarize.runtime.runner import publish_event, read_event, validated
+    from summarize.runtime.runner import publish_event, read_event
 
-    event = read_event(validated(compose_cfg("+event=lee_beijing", f"paths.shared_dir={tmp_path / 'shared'}")))
+    event = read_event(compose_cfg("+event=lee_beijing", f"paths.shared_dir={tmp_path / 'shared'}"))
     with pytest.raises(BusyError, match="changed while this run read its inputs"):
         publish_event(event, tmp_path / "run")
     assert not (tmp_path / "shared" / "lee_beijing").exists()

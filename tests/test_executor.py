@@ -14,6 +14,7 @@ import pytest
 from summarize.config import PROJECT_ROOT
 from summarize.errors import UsageError
 from summarize.runtime.executor import run_locally, run_on_ray
+from summarize.settings import RayExecutor
 
 SEEDS = PROJECT_ROOT / "data" / "lee_beijing"
 
@@ -32,9 +33,9 @@ def events(tmp_path_factory):
     return tmp, inputs
 
 
-def configs(compose_config, inputs: dict, shared: Path) -> list:
+def configs(compose_settings, inputs: dict, shared: Path) -> list:
     return [
-        compose_config("+event=lee_beijing", f"event.id={name}", f"event.inputs={folder}", f"paths.shared_dir={shared}")
+        compose_settings("+event=lee_beijing", f"event.id={name}", f"event.inputs={folder}", f"paths.shared_dir={shared}")
         for name, folder in inputs.items()
     ]
 
@@ -51,11 +52,11 @@ def ray_session():
 
 @pytest.fixture(scope="module")
 def both(events, ray_session):
-    from factories import compose_config
+    from summarize.config import compose_settings
 
     tmp, inputs = events
-    local = run_locally(configs(compose_config, inputs, tmp / "local"), tmp / "runs_local")
-    on_ray = run_on_ray(configs(compose_config, inputs, tmp / "ray"), tmp / "runs_ray", num_cpus=2, workers=2)
+    local = run_locally(configs(compose_settings, inputs, tmp / "local"), tmp / "runs_local")
+    on_ray = run_on_ray(configs(compose_settings, inputs, tmp / "ray"), tmp / "runs_ray", RayExecutor(num_cpus=2, workers=2))
     return tmp, local, on_ray
 
 
@@ -100,17 +101,17 @@ def test_each_ray_worker_loads_the_models_once(both):
 
 @pytest.mark.slow
 def test_a_second_ray_batch_with_nothing_changed_is_skipped(both, events, ray_session):
-    from factories import compose_config
+    from summarize.config import compose_settings
 
     tmp, inputs = events
-    again = run_on_ray(configs(compose_config, inputs, tmp / "ray"), tmp / "runs_ray_again", num_cpus=2, workers=1)
+    again = run_on_ray(configs(compose_settings, inputs, tmp / "ray"), tmp / "runs_ray_again", RayExecutor(num_cpus=2, workers=1))
     assert [o.exit_code for o in again] == [6, 6, 6, 3]
 
 
 def test_without_ray_the_executor_says_how_to_install_it(monkeypatch, compose_cfg):
     monkeypatch.setitem(sys.modules, "ray", None)
     with pytest.raises(UsageError, match=r"executor=ray needs Ray: pip install -e '\.\[ray\]'"):
-        run_on_ray([compose_cfg("+event=lee_beijing")], Path("/nowhere"))
+        run_on_ray([compose_cfg("+event=lee_beijing")], Path("/nowhere"), RayExecutor())
 
 
 @pytest.mark.slow

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from fact_pairs import (
+from bench.fact_pairs import (
     DEV_SOURCE,
     LEE_SOURCE,
     UnresolvedPair,

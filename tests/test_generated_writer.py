@@ -3,16 +3,13 @@ fact's own sentences, shown in the brief only when kept, citing exactly the fact
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
-from factories import sentence, subtopic, supported
+from factories import event, sentence, subtopic, supported, work
 
 from summarize.stages.generate import fact_documents, facts_to_fuse
-from summarize.stages.guard import FaithfulnessGuard
-from summarize.stages.guard import run as guard_stage
-from summarize.stages.write import write_from_generations
-from summarize.types import Event, EventWork, Fact, Generation, Models
+from summarize.stages.guard import FaithfulnessGuard, GuardStage
+from summarize.stages.write import write_brief
+from summarize.types import EventWork, Fact, Generation, Models
 
 SUMMIT = "South Korean President Lee Jae Myung met Chinese President Xi Jinping in Beijing on January 6."
 SUMMIT_TOO = "Lee Jae Myung held talks with Xi Jinping at the Great Hall of the People in Beijing on January 6."
@@ -25,8 +22,8 @@ FUSED = "Lee Jae Myung met Xi Jinping in Beijing on January 6."
 
 def fact(*said: tuple[str, str]) -> Fact:
     """A fact stated by each (outlet, text), each outlet its own article."""
-    sources = tuple(sentence(text, outlet=outlet, article_id=outlet, position=i) for i, (outlet, text) in enumerate(said))
-    return Fact(sources[0].text, sources)
+    sentences = tuple(sentence(text, outlet=outlet, article_id=outlet, position=i) for i, (outlet, text) in enumerate(said))
+    return Fact(sentences[0].text, sentences)
 
 
 @pytest.fixture
@@ -43,18 +40,14 @@ def subtopics(summit):
 
 
 @pytest.fixture
-def write(encoder, stage_params):
+def write(encoder, stage_settings):
     """Guard the generations as the guard stage does, then write as the write stage does."""
-    guard_params, params = stage_params("guard"), stage_params("write")
 
     def run(subtopics, texts, **overrides):
-        fused = facts_to_fuse(subtopics)
-        work = EventWork(Event("ev", "x"), fused=tuple(fused), generations=tuple(Generation(t, 10, 0, 5) for t in texts))
-        guarded = guard_stage(work, guard_params, Models(encoder, None))[0].guarded
-        return write_from_generations(
-            subtopics, fused, guarded, encoder, event_id="ev", title="Lee visits China", date=dt.date(2026, 1, 6),
-            **{**params, **overrides},
-        )
+        fused = tuple(facts_to_fuse(subtopics))
+        generated = EventWork(event(), fused=fused, generations=tuple(Generation(t, 10, 0, 5) for t in texts))
+        guarded = GuardStage(stage_settings("guard"), Models(encoder, None))(generated)[0].guarded
+        return write_brief(work(subtopics, fused=fused, guarded=guarded), encoder, stage_settings("write", **overrides))
 
     return run
 
@@ -112,11 +105,8 @@ def test_word_cap_is_respected(write, subtopics):
     assert brief.word_count <= 30
 
 
-def test_the_guard_backs_a_kept_fusion_with_every_sentence_of_its_fact(encoder, stage_params, summit):
-    guard = FaithfulnessGuard(encoder, **stage_params("guard"))
-    work = EventWork(Event("ev", "x"), fused=(summit,), generations=(Generation(FUSED, 10, 0, 5),))
+def test_a_kept_fusion_is_backed_by_every_sentence_of_its_fact(write, encoder, stage_settings, subtopics, summit):
+    brief, _ = write(subtopics, [FUSED])
 
-    (guarded,) = guard_stage(work, stage_params("guard"), Models(encoder, None))[0].guarded
-
-    assert guarded.ok and guarded.backing == summit.sources
-    assert guard.check(FUSED, [summit]).ok
+    assert brief.sentences[0].generated and brief.sentences[0].backing == summit.sentences
+    assert FaithfulnessGuard(encoder, stage_settings("guard")).check(FUSED, summit.sentences) is None

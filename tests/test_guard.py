@@ -14,22 +14,26 @@ BUSINESS = "Over 200 business leaders, including executives from Samsung and Hyu
 
 
 @pytest.fixture(scope="module")
-def guard(encoder, stage_params):
-    return FaithfulnessGuard(encoder, **stage_params("guard"))
+def guard(encoder, stage_settings):
+    return FaithfulnessGuard(encoder, stage_settings("guard"))
+
+
+def sentences_of(*facts):
+    return [s for fact in facts for s in fact.sentences]
 
 
 @pytest.fixture
 def sources():
-    return [
+    """The sentences a generation is checked against."""
+    return sentences_of(
         supported(SUMMIT, "Devdiscourse", "UNN (citing AP)"),
         supported(DEALS, "UNN (citing AP)"),
         supported(BUSINESS, "Saif Rahman blog"),
-    ]
+    )
 
 
-def test_shipped_thresholds(stage_params):
-    params = stage_params("guard")
-    assert 0 < params["min_similarity"] <= params["cite_similarity"] < 1
+def test_shipped_threshold(stage_settings):
+    assert 0 < stage_settings("guard").min_similarity < 1
 
 
 def test_stated_numbers():
@@ -47,117 +51,87 @@ def test_stated_names():
 
 
 def test_a_number_absent_from_the_sources_is_rejected(guard, sources):
-    verdict = guard.check("Lee and Xi signed 24 agreements on trade, technology and the environment.", sources)
+    reason = guard.check("Lee and Xi signed 24 agreements on trade, technology and the environment.", sources)
 
-    assert not verdict.ok
-    assert verdict.reason == "number not in sources: 24"
-    assert verdict.backing == ()
+    assert reason == "number not in sources: 24"
 
 
 def test_a_spelled_out_number_matches_its_digits(guard, sources):
-    verdict = guard.check("The two leaders signed fifteen agreements on trade, technology and the environment.", sources)
+    reason = guard.check("The two leaders signed fifteen agreements on trade, technology and the environment.", sources)
 
-    assert verdict.ok, verdict.reason
-    assert {s.outlet for s in verdict.backing} == {"UNN (citing AP)"}
+    assert reason is None, reason
 
 
 def test_a_digit_matches_a_spelled_out_number_in_the_sources(guard):
-    sources = [supported("The two leaders signed fifteen agreements on trade and technology.", "A")]
-    verdict = guard.check("The two leaders signed 15 agreements on trade and technology.", sources)
-    assert verdict.ok, verdict.reason
+    sources = sentences_of(supported("The two leaders signed fifteen agreements on trade and technology.", "A"))
+    reason = guard.check("The two leaders signed 15 agreements on trade and technology.", sources)
+    assert reason is None, reason
 
 
 def test_a_name_absent_from_the_sources_is_rejected(guard, sources):
-    verdict = guard.check("South Korean President Lee Jae Myung met Macron in Beijing on January 6.", sources)
+    reason = guard.check("South Korean President Lee Jae Myung met Macron in Beijing on January 6.", sources)
 
-    assert not verdict.ok
-    assert verdict.reason == "name not in sources: Macron"
+    assert reason == "name not in sources: Macron"
 
 
 def test_every_missing_name_is_named(guard, sources):
-    verdict = guard.check("Lee met French President Emmanuel Macron in Beijing.", sources)
-    assert verdict.reason == "name not in sources: Emmanuel, French, Macron"
+    reason = guard.check("Lee met French President Emmanuel Macron in Beijing.", sources)
+    assert reason == "name not in sources: Emmanuel, French, Macron"
 
 
 def test_a_name_found_only_inside_another_word_is_rejected(guard):
     """"Kim" is not in the sources just because "kimchi" is."""
-    sources = [supported("Lee served kimchi to the delegation at the state banquet in Beijing.", "A")]
-    verdict = guard.check("Lee served Kim to the delegation at the state banquet in Beijing.", sources)
+    sources = sentences_of(supported("Lee served kimchi to the delegation at the state banquet in Beijing.", "A"))
+    reason = guard.check("Lee served Kim to the delegation at the state banquet in Beijing.", sources)
 
-    assert not verdict.ok
-    assert verdict.reason == "name not in sources: Kim"
+    assert reason == "name not in sources: Kim"
 
 
 def test_a_date_absent_from_the_sources_is_rejected(guard, sources):
-    verdict = guard.check(SUMMIT.replace("January 6", "January 7"), sources)
+    reason = guard.check(SUMMIT.replace("January 6", "January 7"), sources)
 
-    assert not verdict.ok
-    assert verdict.reason == "date not in sources: january 7"
-
-
-def test_a_faithful_paraphrase_is_kept_and_cites_the_closest_source(guard, sources):
-    verdict = guard.check(
-        "Lee Jae Myung, the South Korean president, held talks with Xi Jinping in Beijing on January 6.", sources
-    )
-
-    assert verdict.ok and verdict.reason is None
-    assert verdict.backing == sources[0].sources
-    assert sorted({s.outlet for s in verdict.backing}) == ["Devdiscourse", "UNN (citing AP)"]
+    assert reason == "date not in sources: january 7"
 
 
-def test_every_source_about_as_close_is_cited(guard, sources):
-    sources = [
-        supported(SUMMIT, "Devdiscourse"),
-        supported("Lee Jae Myung held a summit with Xi Jinping in Beijing on January 6.", "Mainland news digest"),
-        *sources[1:],
-    ]
-    verdict = guard.check("Lee Jae Myung and Xi Jinping met in Beijing on January 6 for a summit.", sources)
+def test_a_faithful_paraphrase_is_kept(guard, sources):
+    reason = guard.check("Lee Jae Myung, the South Korean president, held talks with Xi Jinping in Beijing on January 6.", sources)
 
-    assert verdict.ok, verdict.reason
-    assert sorted({s.outlet for s in verdict.backing}) == ["Devdiscourse", "Mainland news digest"]
+    assert reason is None, reason
 
 
 def test_an_unrelated_sentence_is_rejected_for_low_similarity(guard, sources):
     sentence = "the weather was pleasant and people enjoyed walking in the park."
     assert not stated_numbers(sentence) and not stated_names(sentence)  # premise: nothing new to spot
 
-    verdict = guard.check(sentence, sources)
+    reason = guard.check(sentence, sources)
 
-    assert not verdict.ok
-    assert verdict.reason.startswith("not close to any source sentence (best similarity ")
-    assert verdict.backing == ()
+    assert reason.startswith("not close to any source sentence (best similarity ")
 
 
 def test_no_sources_backs_nothing(guard):
-    verdict = guard.check("the leaders met.", [])
-    assert not verdict.ok and verdict.backing == ()
+    assert guard.check("the leaders met.", []) is not None
 
 
-def test_a_date_needs_its_month_and_day_together_in_the_sources(encoder):
+def test_a_date_needs_its_month_and_day_together_in_the_sources(guard):
     from summarize.nlp.facts import stated_dates
-    from summarize.stages.guard import FaithfulnessGuard
 
     assert stated_dates("On Jan. 6, and on January 5, 2026") == {"january 6", "january 5"}
-    sources = [supported("Lee and Xi met on January 6 and signed 7 agreements.", "Devdiscourse")]
-    verdict = FaithfulnessGuard(encoder).check("Lee and Xi met on January 7 and signed agreements.", sources)
-    assert not verdict.ok and verdict.reason == "date not in sources: january 7"
+    sources = sentences_of(supported("Lee and Xi met on January 6 and signed 7 agreements.", "Devdiscourse"))
+    assert guard.check("Lee and Xi met on January 7 and signed agreements.", sources) == "date not in sources: january 7"
 
 
-def test_a_sentence_about_the_text_is_rejected(encoder, sources, stage_params):
-    from summarize.stages.guard import FaithfulnessGuard
-
-    guard = FaithfulnessGuard(encoder, **stage_params("guard"))
-    verdict = guard.check("The above article provides a comprehensive overview of the summit in Beijing.", sources)
-    assert not verdict.ok and verdict.reason == "about the text, not the news"
+def test_a_sentence_about_the_text_is_rejected(guard, sources):
+    reason = guard.check("The above article provides a comprehensive overview of the summit in Beijing.", sources)
+    assert reason == "about the text, not the news"
 
 
 def test_a_changed_quotation_is_rejected_and_an_exact_one_kept(guard):
-    source = supported('The visit is seen as an attempt to restore "horizontal and mutually beneficial" relations with Seoul.', "UNN")
-    changed = guard.check('The visit is seen as an attempt to restore "vertical and mutually beneficial" relations with Seoul.', [source])
-    exact = guard.check('The visit aims to restore “horizontal and mutually beneficial” relations with Seoul.', [source])
+    source = sentences_of(supported('The visit is seen as an attempt to restore "horizontal and mutually beneficial" relations with Seoul.', "UNN"))
+    changed = guard.check('The visit is seen as an attempt to restore "vertical and mutually beneficial" relations with Seoul.', source)
+    exact = guard.check('The visit aims to restore “horizontal and mutually beneficial” relations with Seoul.', source)
 
-    assert not changed.ok and changed.reason == "quotation not in sources: 'vertical and mutually beneficial'"
-    assert exact.ok, exact.reason
+    assert changed == "quotation not in sources: 'vertical and mutually beneficial'"
+    assert exact is None, exact
 
 
 @pytest.mark.parametrize(

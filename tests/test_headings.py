@@ -7,6 +7,7 @@ import re
 import pytest
 
 from summarize.nlp.headings import FALLBACK, subtopic_headings
+from summarize.settings import ClusterSettings
 
 LEE_TITLE = "South Korean President Lee Jae Myung's state visit to China and summit with Xi Jinping"
 # Four subtopics of the sample event data/lee_beijing, best sentence first.
@@ -76,8 +77,8 @@ def nlp():
 
 @pytest.fixture(scope="module")
 def headings_of(nlp):
-    def headings(subtopics, **options):
-        return subtopic_headings(subtopics, [list(nlp.pipe(s)) for s in subtopics], **options)
+    def headings(subtopics, title="", max_words=ClusterSettings().heading_words):
+        return subtopic_headings(subtopics, [list(nlp.pipe(s)) for s in subtopics], title=title, max_words=max_words)
 
     return headings
 
@@ -157,9 +158,9 @@ def test_fallback_is_the_best_noun_then_other_developments(headings_of):
 
 
 def test_no_subtopics_gives_no_headings():
-    assert subtopic_headings([], []) == []
+    assert subtopic_headings([], [], title="", max_words=5) == []
 
 
 def test_parses_must_match_subtopics():
     with pytest.raises(ValueError):
-        subtopic_headings([["One sentence."]], [])
+        subtopic_headings([["One sentence."]], [], title="", max_words=5)

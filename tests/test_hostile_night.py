@@ -24,10 +24,13 @@ from factories import article, brief, brief_sentence
 from test_publish import damage
 
 from summarize.config import PROJECT_ROOT
+from summarize.runtime.layout import BriefFiles, SharedLayout
 from summarize.runtime.lock import EventLock
-from summarize.runtime.publish import SharedLayout, publish_brief
+from summarize.runtime.publish import publish_brief
+from summarize.settings import PublishSettings
 
 EVENT = "lee_beijing"
+FILES = BriefFiles.of(PublishSettings())
 ARTICLES = sorted((PROJECT_ROOT / "data" / EVENT).glob("0*.txt"))
 
 
@@ -66,7 +69,8 @@ def last_nights_brief(shared: Path) -> dict:
         brief({"Summit": [brief_sentence("Last night's sentence about the summit.", "Outlet A")]}, title="Last night"),
         event_id=EVENT,
     )
-    publish_brief(b, [article("a", ["Last night's sentence about the summit."], outlet="Outlet A")], {"words": 6}, shared, key="last-night")
+    articles = [article("a", ["Last night's sentence about the summit."], outlet="Outlet A")]
+    publish_brief(b, articles, {"words": 6}, SharedLayout(shared, EVENT, FILES), 30, key="last-night")
     return folder_state(shared / EVENT)
 
 
@@ -80,20 +84,19 @@ def folder_state(folder: Path) -> dict:
 
 
 def lock_is_free(shared: Path) -> bool:
-    with EventLock(SharedLayout(shared, EVENT).lock, timeout_s=0):
+    with EventLock(SharedLayout(shared, EVENT, FILES).lock, timeout_s=0):
         return True
 
 
 # -- 2. A brief file name that is a path --------------------------------------------------------
 
 
-def test_a_file_name_setting_is_checked_with_the_event_before_anything_is_read(tmp_path, compose_cfg):
+def test_a_file_name_setting_is_checked_with_the_settings_before_anything_is_read(tmp_path, compose_cfg):
     from summarize.errors import UsageError
-    from summarize.runtime.runner import validated
 
-    cfg = compose_cfg(f"+event={EVENT}", f"paths.shared_dir={tmp_path}", "publish.json_name=../../brief.json")
-    with pytest.raises(UsageError, match=r"^publish.json_name must be a plain file name \(.*\), not '../../brief.json'$"):
-        validated(cfg)
+    with pytest.raises(UsageError, match=r"^invalid setting publish.json_name: '../../brief.json' is not a plain file name \(.*\)$"):
+        compose_cfg(f"+event={EVENT}", f"paths.shared_dir={tmp_path}", "publish.json_name=../../brief.json")
+    assert not list(tmp_path.iterdir())
 
 
 @pytest.fixture(scope="module")
@@ -118,8 +121,8 @@ PLAIN = "(letters, digits, '.', '_' and '-', not starting with '.', not 'current
 @pytest.mark.parametrize(
     ("case", "message"),
     [
-        ("absolute", "summarize: error: publish.markdown_name must be a plain file name " + PLAIN + ", not '{victim}'"),
-        ("dot-dot", "summarize: error: publish.json_name must be a plain file name " + PLAIN + ", not '../../escape.json'"),
+        ("absolute", "summarize: error: invalid setting publish.markdown_name: '{victim}' is not a plain file name " + PLAIN),
+        ("dot-dot", "summarize: error: invalid setting publish.json_name: '../../escape.json' is not a plain file name " + PLAIN),
     ],
 )
 def test_a_brief_file_name_that_is_a_path_exits_2_and_writes_nothing(path_names, case, message):
@@ -140,18 +143,17 @@ def test_a_brief_file_name_that_is_a_path_exits_2_and_writes_nothing(path_names,
 def event_run(tmp_path, compose_cfg):
     """make(key) -> an EventRun of EVENT whose stages are done (a small hand-made brief), ready
     for runner.publish_event into tmp_path/shared."""
-    from summarize.config import to_event
-    from summarize.runtime.runner import EventRun, validated
+    from summarize.runtime.runner import EventRun
     from summarize.types import EventWork
 
-    cfg = validated(compose_cfg(f"+event={EVENT}", f"paths.shared_dir={tmp_path / 'shared'}"))
+    settings = compose_cfg(f"+event={EVENT}", f"paths.shared_dir={tmp_path / 'shared'}")
     text = "Tonight's sentence about the summit."
     b = dataclasses.replace(brief({"Summit": [brief_sentence(text, "Outlet A")]}, title="Tonight"), event_id=EVENT)
     sources = (article("a", [text], outlet="Outlet A"),)
 
     def make(key: str = "tonight") -> EventRun:
-        work = EventWork(to_event(cfg.event), articles=sources, cleaned=sources, brief=b, scores={"words": 5})
-        return EventRun(cfg, SharedLayout(tmp_path / "shared", EVENT), key, work, {})
+        work = EventWork(settings.event, articles=sources, cleaned=sources, brief=b, scores={"words": 5})
+        return EventRun(settings, SharedLayout(tmp_path / "shared", EVENT, BriefFiles.of(settings.publish)), key, work, {})
 
     return make
 
@@ -353,14 +355,14 @@ def stopped_runs(tmp_path_factory) -> dict:
             tmp = tmp_path_factory.mktemp(moment)
             before = last_nights_brief(tmp / "shared")
             if moment == "waiting-for-the-lock":  # another run holds the event's lock all along
-                held.append(EventLock(SharedLayout(tmp / "shared", EVENT).lock, timeout_s=0).__enter__())
+                held.append(EventLock(SharedLayout(tmp / "shared", EVENT, FILES).lock, timeout_s=0).__enter__())
             process = start(f"+event={EVENT}", "force=true", f"paths.shared_dir={tmp / 'shared'}",
                             f"hydra.run.dir={tmp / 'run'}", cwd=tmp)
             runs[moment] = {"tmp": tmp, "before": before, "process": process, "signal": signum}
         for moment, run in runs.items():
             text, process = MOMENTS[moment][0], run["process"]
             if text is None:
-                wait_until(has_open(process, SharedLayout(run["tmp"] / "shared", EVENT).lock), process, "waiting for the lock")
+                wait_until(has_open(process, SharedLayout(run["tmp"] / "shared", EVENT, FILES).lock), process, "waiting for the lock")
             elif not text:
                 wait_until((run["tmp"] / "run" / ".hydra" / "overrides.yaml").is_file, process, "starting")
             else:
@@ -411,10 +413,10 @@ def test_a_stop_while_publishing_waits_until_the_brief_is_out(tmp_path, event_ru
 
     publish_outputs = runner.publish_outputs
 
-    def signalled_midway(event, params):
+    def signalled_midway(event):
         os.kill(os.getpid(), signal.SIGTERM)
         time.sleep(0.1)  # the handler has run by now, and must not have raised
-        return publish_outputs(event, params)
+        return publish_outputs(event)
 
     monkeypatch.setattr(runner, "publish_outputs", signalled_midway)
     with pytest.raises(Interrupted) as caught:

@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 from factories import article, brief, brief_sentence
 
-from summarize.runtime.publish import CSP, publish_brief
+from summarize.runtime.layout import BriefFiles, SharedLayout
+from summarize.runtime.publish import publish_brief
+from summarize.runtime.render import CSP
 
 HOSTILE_TITLE = "<script>alert(1)</script> summit"
 HOSTILE_OUTLET = "<img src=http://evil/x>"
@@ -59,7 +61,7 @@ def parse(text: str) -> Page:
 
 
 @pytest.fixture
-def published(tmp_path):
+def published(tmp_path, stage_settings):
     b = brief(
         {
             "<script>x</script> Summit": [brief_sentence(S1, "Devdiscourse", HOSTILE_OUTLET), brief_sentence(S2, HOSTILE_OUTLET)],
@@ -72,7 +74,9 @@ def published(tmp_path):
         article("002", [S3], outlet="Saif Rahman blog"),
         article("003", [S1, S2], outlet=HOSTILE_OUTLET, title="javascript:alert(3)"),
     ]
-    paths = publish_brief(b, sources, {"words": 0}, tmp_path, key="k")
+    publish = stage_settings("publish")
+    layout = SharedLayout(tmp_path, b.event_id, BriefFiles.of(publish))
+    paths = publish_brief(b, sources, {"words": 0}, layout, publish.keep_versions, key="k")
     html = Path(paths["html"]).read_text(encoding="utf-8")
     doc = json.loads(Path(paths["json"]).read_text(encoding="utf-8"))
     return html, doc

@@ -8,12 +8,15 @@ import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 
 import pytest
-from factories import article, brief, brief_sentence, compose_config
+from factories import article, brief, brief_sentence
 
+from summarize.config import compose_settings
 from summarize.errors import InputError
 from summarize.runtime import runner
 from summarize.runtime.index import after_run, status_path, update_index, write_status
-from summarize.runtime.publish import CSP, publish_brief
+from summarize.runtime.layout import BriefFiles, SharedLayout
+from summarize.runtime.publish import publish_brief
+from summarize.runtime.render import CSP
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -33,9 +36,15 @@ def elements(html: str) -> list[tuple[str, dict]]:
     return parser.elements
 
 
+# The shipped publish settings (conf/publish/): the files' names the index links to.
+PUBLISH = compose_settings("+event=lee_beijing").publish
+FILES = BriefFiles.of(PUBLISH)
+
+
 def publish_event(shared, event_id: str, title: str) -> None:
     b = brief({"Talks": [brief_sentence(f"{title} opened on Monday.", "A", "B")]}, title=title)
-    publish_brief(dataclasses.replace(b, event_id=event_id), [article("001", ["x"], outlet="A")], {}, shared, key=event_id)
+    b = dataclasses.replace(b, event_id=event_id)
+    publish_brief(b, [article("001", ["x"], outlet="A")], {}, SharedLayout(shared, event_id, FILES), PUBLISH.keep_versions, key=event_id)
 
 
 @pytest.fixture
@@ -46,7 +55,7 @@ def shared(tmp_path):
 
 
 def test_index_lists_events_newest_first_with_links(shared):
-    update_index(shared)
+    update_index(shared, FILES)
     html = (shared / "index.html").read_text(encoding="utf-8")
     found = elements(html)
     assert [a["data-event"] for _, a in found if "data-event" in a] == ["newer", "older"]
@@ -62,19 +71,19 @@ def test_index_lists_events_newest_first_with_links(shared):
 
 def test_index_shows_a_failed_run_after_the_last_brief(shared):
     write_status(shared, "older", 4, "cannot load the model <weights>")
-    update_index(shared)
+    update_index(shared, FILES)
     html = (shared / "index.html").read_text(encoding="utf-8")
     assert "last run failed at" in html and "(exit 4); showing the brief of" in html
     assert "&lt;weights&gt;" in html
 
     write_status(shared, "older")  # a later success clears it
-    update_index(shared)
+    update_index(shared, FILES)
     assert "last run failed" not in (shared / "index.html").read_text(encoding="utf-8")
     assert "last_success" in json.loads(status_path(shared, "older").read_text())
 
 
 def test_feed_is_atom_with_one_entry_per_event(shared):
-    update_index(shared, feed_id="tag:example.org,2026:briefs")
+    update_index(shared, FILES, feed_id="tag:example.org,2026:briefs")
     root = ET.parse(shared / "feed.xml").getroot()
     assert root.tag == f"{ATOM}feed"
     assert root.findtext(f"{ATOM}id") == "tag:example.org,2026:briefs"
@@ -96,16 +105,16 @@ def test_feed_is_atom_with_one_entry_per_event(shared):
 
 
 def test_default_feed_id_is_a_stable_tag_uri(shared):
-    update_index(shared)
+    update_index(shared, FILES)
     first = ET.parse(shared / "feed.xml").getroot().findtext(f"{ATOM}id")
-    update_index(shared)
+    update_index(shared, FILES)
     assert first == ET.parse(shared / "feed.xml").getroot().findtext(f"{ATOM}id") == f"tag:summarize,2026:{shared.name}"
 
 
 def test_a_failure_to_update_the_index_is_only_a_warning(tmp_path, caplog):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the shared folder should be")
-    after_run(blocker, "older", {}, 5, "disk full")
+    after_run(blocker, "older", PUBLISH, 5, "disk full")
     assert "could not update the index" in caplog.text
 
 
@@ -116,7 +125,7 @@ def test_a_failed_run_is_recorded_and_shown(tmp_path, monkeypatch):
         raise InputError("no articles left after cleaning")
 
     monkeypatch.setattr(runner, "read_event", fail)
-    cfg = compose_config("+event=lee_beijing", f"paths.shared_dir={tmp_path}")
+    cfg = compose_settings("+event=lee_beijing", f"paths.shared_dir={tmp_path}")
     with pytest.raises(InputError):
         runner.run_event(cfg, tmp_path / "run")
     status = json.loads(status_path(tmp_path, "lee_beijing").read_text())
@@ -126,14 +135,12 @@ def test_a_failed_run_is_recorded_and_shown(tmp_path, monkeypatch):
 
 
 def test_a_skipped_run_clears_a_shown_failure_and_otherwise_leaves_the_index_alone(tmp_path):
-    from summarize.config import to_event
-    from summarize.runtime.publish import SharedLayout
     from summarize.types import EventWork
 
-    cfg = runner.validated(compose_config("+event=lee_beijing", f"paths.shared_dir={tmp_path}"))
+    cfg = compose_settings("+event=lee_beijing", f"paths.shared_dir={tmp_path}")
     b = dataclasses.replace(brief({"Talks": [brief_sentence("Lee met Xi on Monday.", "A")]}), event_id="lee_beijing")
-    work = EventWork(to_event(cfg.event), articles=(article("a", ["x"], outlet="A"),), brief=b, scores={"words": 5})
-    run = runner.EventRun(cfg, SharedLayout(tmp_path, "lee_beijing"), "night-1", work, {})
+    work = EventWork(cfg.event, articles=(article("a", ["x"], outlet="A"),), brief=b, scores={"words": 5})
+    run = runner.EventRun(cfg, SharedLayout(tmp_path, "lee_beijing", BriefFiles.of(cfg.publish)), "night-1", work, {})
     assert runner.publish_event(run, tmp_path / "run1")["status"] == "published"
     index = tmp_path / "index.html"
 
@@ -141,7 +148,7 @@ def test_a_skipped_run_clears_a_shown_failure_and_otherwise_leaves_the_index_alo
     assert runner.publish_event(run, tmp_path / "run2")["status"] == "skipped"
     assert index.stat().st_mtime_ns == before  # nothing readers see changed
 
-    after_run(tmp_path, "lee_beijing", {}, 3, "no articles left after cleaning")
+    after_run(tmp_path, "lee_beijing", cfg.publish, 3, "no articles left after cleaning")
     assert "(exit 3)" in index.read_text(encoding="utf-8")
     assert runner.publish_event(run, tmp_path / "run3")["status"] == "skipped"
     assert "(exit 3)" not in index.read_text(encoding="utf-8")

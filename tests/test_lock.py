@@ -96,12 +96,12 @@ def test_runs_of_different_events_proceed_side_by_side(tmp_path, holder):
 
 def test_the_pipeline_holds_the_event_lock_from_the_start(tmp_path, holder, compose_cfg):
     """A run that cannot get its event's lock reads nothing and publishes nothing."""
-    from summarize.runtime.publish import SharedLayout
+    from summarize.runtime.layout import BriefFiles, SharedLayout
     from summarize.runtime.runner import run_event
 
     shared = tmp_path / "shared"
-    holder(SharedLayout(shared, "lee_beijing").lock)
     cfg = compose_cfg("+event=lee_beijing", f"paths.shared_dir={shared}", "publish.lock_timeout_s=0.2")
+    holder(SharedLayout(shared, "lee_beijing", BriefFiles.of(cfg.publish)).lock)
     with pytest.raises(BusyError):
         run_event(cfg, tmp_path / "run")
     assert not (shared / "lee_beijing").exists()

@@ -6,25 +6,19 @@ here runs offline and loads through the code path a downloaded checkpoint takes.
 
 from __future__ import annotations
 
+import dataclasses
 import random
 
 import pytest
 import torch
-from factories import compose_config
-from omegaconf import OmegaConf
 from safetensors.torch import load_file
 from tiny_models import MAX_POSITIONS, bundled_tokenizer
 from transformers import AutoModelForCausalLM, AutoModelForSeq2SeqLM, AutoTokenizer
 
-from summarize.errors import ModelError
-from summarize.stages.generate import (
-    CausalWriter,
-    Seq2SeqWriter,
-    build_writer,
-    load_causal_lm,
-    pack_documents,
-    share_budget,
-)
+from summarize.config import compose_settings
+from summarize.errors import ModelError, UsageError
+from summarize.nlp.writers import CausalWriter, Seq2SeqWriter, build_writer, load_causal_lm, pack_documents, share_budget
+from summarize.settings import CausalModel, ExtractiveModel, Seq2SeqModel
 from summarize.types import Generation
 
 pytestmark = pytest.mark.usefixtures("hub_offline")
@@ -183,14 +177,10 @@ def test_pack_documents_skips_blank_documents(tokenizer):
 # --- Seq2SeqWriter ----------------------------------------------------------------------------
 
 
-def seq2seq_settings(folder, **overrides) -> dict:
-    """conf/model/seq2seq.yaml as the pipeline passes it, pointed at `folder`, with tiny generation."""
-    cfg = compose_config("+event=lee_beijing", "model=seq2seq", f"model.path={folder}")
-    settings = OmegaConf.to_container(cfg.model, resolve=True)
-    settings["generation"].update(TINY_GENERATION)
-    settings["batch_size"] = 2
-    settings.update(overrides)
-    return settings
+def seq2seq_settings(folder, **overrides) -> Seq2SeqModel:
+    """conf/model/seq2seq.yaml as a run takes it, pointed at `folder`, with tiny generation."""
+    model = compose_settings("+event=lee_beijing", "model=seq2seq", f"model.path={folder}").model
+    return dataclasses.replace(model, generation=model.generation | TINY_GENERATION, batch_size=2, **overrides)
 
 
 @pytest.fixture(scope="module")
@@ -202,7 +192,7 @@ def seq2seq_writer(tiny_bart_dir):
 
 def test_seq2seq_writer_loads_the_saved_checkpoint(seq2seq_writer, tiny_bart_dir):
     assert isinstance(seq2seq_writer, Seq2SeqWriter)
-    assert seq2seq_writer.path == str(tiny_bart_dir)
+    assert seq2seq_writer.settings.path == str(tiny_bart_dir)
     assert seq2seq_writer.model.config.model_type == "bart"
     assert not seq2seq_writer.model.training
     # The saved weights, not a fresh random initialisation.
@@ -286,16 +276,12 @@ def test_seq2seq_input_is_capped_at_the_models_positions(tiny_bart_dir, monkeypa
 # --- CausalWriter -----------------------------------------------------------------------------
 
 
-def causal_settings(folder, **overrides) -> dict:
+def causal_settings(folder, **overrides) -> CausalModel:
     """conf/model/smollm2.yaml pointed at a plain safetensors folder (no GGUF, no cache)."""
-    cfg = compose_config(
+    model = compose_settings(
         "+event=lee_beijing", "model=smollm2", f"model.path={folder}", "model.gguf_file=null", "model.cache_dir=null"
-    )
-    settings = OmegaConf.to_container(cfg.model, resolve=True)
-    settings["generation"] = {"max_new_tokens": 8, "do_sample": False}
-    settings["batch_size"] = 2
-    settings.update(overrides)
-    return settings
+    ).model
+    return dataclasses.replace(model, generation={"max_new_tokens": 8, "do_sample": False}, batch_size=2, **overrides)
 
 
 @pytest.fixture(scope="module")
@@ -382,9 +368,9 @@ def missing_model(request, tmp_path, tiny_bart_dir):
 
 @pytest.mark.parametrize("writer", [Seq2SeqWriter, CausalWriter])
 def test_missing_weights_are_a_model_error_that_says_how_to_provide_them(missing_model, writer):
-    kwargs = {"instruction": "Summarise."} if writer is CausalWriter else {}
+    settings = Seq2SeqModel(name="x", path=missing_model) if writer is Seq2SeqWriter else CausalModel(name="x", path=missing_model, instruction="Summarise.")
     with pytest.raises(ModelError) as caught:
-        writer(missing_model, **kwargs)
+        writer(settings)
 
     message = str(caught.value)
     assert caught.value.exit_code == 4
@@ -395,15 +381,14 @@ def test_missing_weights_are_a_model_error_that_says_how_to_provide_them(missing
 
 
 def test_build_writer_returns_none_for_extractive():
-    cfg = compose_config("+event=lee_beijing")  # model: extractive is the default
-    assert build_writer(OmegaConf.to_container(cfg.model, resolve=True)) is None
-    assert build_writer({"name": "x", "kind": "extractive"}) is None
+    assert build_writer(compose_settings("+event=lee_beijing").model) is None  # model: extractive is the default
+    assert build_writer(ExtractiveModel()) is None
 
 
-def test_build_writer_rejects_an_unknown_kind(tiny_bart_dir):
-    with pytest.raises(ModelError) as caught:
-        build_writer({"name": "x", "kind": "diffusion", "path": str(tiny_bart_dir)})
-    assert caught.value.exit_code == 4
+def test_a_kind_other_than_the_models_schema_is_refused_before_anything_loads(tiny_bart_dir):
+    with pytest.raises(UsageError) as caught:
+        compose_settings("+event=lee_beijing", "model=seq2seq", f"model.path={tiny_bart_dir}", "model.kind=diffusion")
+    assert caught.value.exit_code == 2
     assert "model.kind" in str(caught.value) and "diffusion" in str(caught.value)
 
 

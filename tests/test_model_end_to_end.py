@@ -13,10 +13,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from factories import compose_config
-from omegaconf import OmegaConf
+
 
 from summarize.config import PROJECT_ROOT
+from summarize.config import compose_settings
 from summarize.runtime.runner import run_event
 
 MAX_NEW_TOKENS = 12
@@ -54,10 +54,10 @@ def summarize(tmp: Path, *args: str) -> subprocess.CompletedProcess:
 def run(tmp_path_factory, tiny_bart_dir, encoder):
     """run_event in-process, with the session's warm encoder."""
     tmp = tmp_path_factory.mktemp("model_e2e")
-    cfg = compose_config("+event=lee_beijing", *tiny_overrides(tiny_bart_dir), f"paths.shared_dir={tmp}/shared")
+    cfg = compose_settings("+event=lee_beijing", *tiny_overrides(tiny_bart_dir), f"paths.shared_dir={tmp}/shared")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("HF_HUB_OFFLINE", "1")
-        mp.setattr("summarize.runtime.models.build_encoder", lambda **kwargs: encoder)
+        mp.setattr("summarize.nlp.embed.build_encoder", lambda settings, cache_dir=None: encoder)
         manifest = run_event(cfg, run_dir=tmp / "run")
     folder = tmp / "shared" / "lee_beijing"
     return {
@@ -124,7 +124,7 @@ def test_every_generated_sentence_is_turned_away_with_a_reason(run):
 
 def test_every_brief_sentence_is_a_source_sentence_naming_its_outlets(run):
     inputs = source_text()
-    outlets = set(OmegaConf.to_container(run["cfg"].event.outlets).values())
+    outlets = set(run["cfg"].event.outlets.values())
     sentences = brief_sentences(run["doc"])
 
     assert sentences

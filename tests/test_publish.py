@@ -15,7 +15,11 @@ from factories import article, brief, brief_sentence
 from markdown_it import MarkdownIt
 
 from summarize.errors import PublishError, SummarizeError, UsageError
-from summarize.runtime.publish import SharedLayout, md_escape, publish_brief, published_key, write_atomic
+from summarize.runtime.files import write_atomic
+from summarize.runtime.layout import BriefFiles, SharedLayout
+from summarize.runtime.publish import publish_brief
+from summarize.runtime.render import md_escape
+from summarize.runtime.versions import published_key
 
 S1 = "South Korean President Lee Jae Myung met Chinese President Xi Jinping in Beijing on Monday."
 S2 = "The two leaders signed fifteen agreements on trade and technology."
@@ -42,16 +46,23 @@ def sample():
 
 
 @pytest.fixture
-def publish(stage_params):
-    """publish(brief, sources, shared_dir) with the shipped publish settings; returns the output paths."""
-    params = stage_params("publish")
-    params.pop("lock_timeout_s")  # the pipeline's, for the event's lock
-    params.pop("feed_id")  # the index's (summarize/runtime/index.py)
+def publish(stage_settings):
+    """publish(brief, sources, shared_dir) with the shipped publish settings (`overrides` change
+    them, checked as a run's are); returns the output paths."""
 
-    def run(b, sources, shared, scores=SCORES, **overrides):
-        return publish_brief(b, sources, scores, shared, **(params | overrides))
+    def run(b, sources, shared, scores=SCORES, key=None, **overrides):
+        settings = stage_settings("publish", **overrides)
+        layout = SharedLayout(Path(shared), b.event_id, BriefFiles.of(settings))
+        return publish_brief(b, sources, scores, layout, settings.keep_versions, key=key)
 
     return run
+
+
+@pytest.fixture
+def layout(stage_settings):
+    """layout(shared_dir, event_id): where the shipped publish settings put the event's brief."""
+    files = BriefFiles.of(stage_settings("publish"))
+    return lambda shared, event_id: SharedLayout(Path(shared), event_id, files)
 
 
 BRIEF_FILES = ["brief.html", "brief.json", "brief.md"]
@@ -213,7 +224,7 @@ NEWER = brief({"Other": [brief_sentence("A different sentence for a different ni
 )
 def test_failed_publish_leaves_previous_brief_in_place(tmp_path, sample, publish, monkeypatch, call, error):
     """Whatever step fails, readers keep last night's brief and nothing of tonight's is left."""
-    import summarize.runtime.publish as publish_module
+    import summarize.runtime.versions as versions_module
 
     b, sources = sample
     publish(b, sources, tmp_path)
@@ -223,7 +234,7 @@ def test_failed_publish_leaves_previous_brief_in_place(tmp_path, sample, publish
     def boom(*args, **kwargs):
         raise OSError(error, os.strerror(error), str(args[-1]))
 
-    target = publish_module if call == "write_synced" else os
+    target = versions_module if call == "write_synced" else os
     monkeypatch.setattr(target, call, boom)
     with pytest.raises(PublishError) as caught:
         publish(NEWER, sources, tmp_path)
@@ -276,7 +287,7 @@ def test_each_publish_adds_a_dated_version_and_old_ones_are_pruned(tmp_path, sam
 
 
 def test_a_failure_to_prune_old_versions_does_not_fail_the_published_run(tmp_path, sample, publish, monkeypatch, caplog):
-    import summarize.runtime.publish as publish_module
+    import summarize.runtime.versions as versions_module
 
     b, sources = sample
     publish(b, sources, tmp_path, keep_versions=1)
@@ -284,7 +295,7 @@ def test_a_failure_to_prune_old_versions_does_not_fail_the_published_run(tmp_pat
     def boom(layout, keep):
         raise OSError(errno.EACCES, "Permission denied")
 
-    monkeypatch.setattr(publish_module, "prune_versions", boom)
+    monkeypatch.setattr(versions_module, "prune_versions", boom)
     paths = publish(NEWER, sources, tmp_path, keep_versions=1)
     assert (tmp_path / "test_event" / "brief.md").resolve() == Path(paths["version"]) / "brief.md"
     assert "could not remove old versions" in caplog.text
@@ -294,6 +305,7 @@ def test_keep_versions_below_one_is_refused(tmp_path, sample, publish):
     b, sources = sample
     with pytest.raises(UsageError):
         publish(b, sources, tmp_path, keep_versions=0)
+    assert everything_under(tmp_path) == []
 
 
 def test_a_version_left_unpublished_by_a_killed_run_is_pruned(tmp_path, sample, publish):
@@ -341,9 +353,9 @@ def test_briefs_published_as_plain_files_are_kept_as_a_version(tmp_path, sample,
     assert listing(folder / "versions" / versions[1]) == BRIEF_FILES
 
 
-def test_published_key_is_the_key_of_the_current_brief(tmp_path, sample, publish):
+def test_published_key_is_the_key_of_the_current_brief(tmp_path, sample, publish, layout):
     b, sources = sample
-    layout = SharedLayout(tmp_path, b.event_id)
+    layout = layout(tmp_path, b.event_id)
     assert published_key(layout) is None
     publish(b, sources, tmp_path, key="abc123")
     assert published_key(layout) == "abc123"
@@ -351,29 +363,39 @@ def test_published_key_is_the_key_of_the_current_brief(tmp_path, sample, publish
 
 
 @pytest.mark.parametrize("event_id", ["../escape", "a/b", "..", "", ".hidden", "/abs"])
-def test_event_id_cannot_reach_outside_the_shared_folder(tmp_path, event_id):
+def test_event_id_cannot_reach_outside_the_shared_folder(tmp_path, layout, event_id):
     with pytest.raises(UsageError) as caught:
-        SharedLayout(tmp_path, event_id)
+        layout(tmp_path, event_id)
     assert caught.value.exit_code == 2
+
+
+def not_plain(setting: str) -> str:
+    """What PublishSettings (summarize/settings.py) says of a name that is not a plain file name."""
+    return rf"invalid setting publish\.{setting}: '.*' is not a plain file name \("
+
+
+def not_different(*names: str) -> str:
+    """What PublishSettings says of two settings that name the same file."""
+    return re.escape(f"invalid setting publish: markdown_name, json_name and html_name must differ, not {sorted(names)}")
 
 
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"markdown_name": "/etc/brief.md"}, "publish.markdown_name must be a plain file name"),
-        ({"json_name": "../../brief.json"}, "publish.json_name must be a plain file name"),
-        ({"json_name": "sub/brief.json"}, "publish.json_name must be a plain file name"),
-        ({"markdown_name": "..\\brief.md"}, "publish.markdown_name must be a plain file name"),
-        ({"markdown_name": ".."}, "publish.markdown_name must be a plain file name"),
-        ({"markdown_name": "."}, "publish.markdown_name must be a plain file name"),
-        ({"markdown_name": ""}, "publish.markdown_name must be a plain file name"),
-        ({"json_name": "brief\0.json"}, "publish.json_name must be a plain file name"),
-        ({"json_name": "current"}, "publish.json_name must be a plain file name"),
-        ({"markdown_name": "versions"}, "publish.markdown_name must be a plain file name"),
-        ({"json_name": "brief.md"}, "publish.markdown_name and publish.json_name must differ"),
-        ({"html_name": "../index.html"}, "publish.html_name must be a plain file name"),
-        ({"html_name": "brief.md"}, "publish.markdown_name and publish.html_name must differ"),
-        ({"html_name": "brief.json"}, "publish.json_name and publish.html_name must differ"),
+        ({"markdown_name": "/etc/brief.md"}, not_plain("markdown_name")),
+        ({"json_name": "../../brief.json"}, not_plain("json_name")),
+        ({"json_name": "sub/brief.json"}, not_plain("json_name")),
+        ({"markdown_name": "..\\brief.md"}, not_plain("markdown_name")),
+        ({"markdown_name": ".."}, not_plain("markdown_name")),
+        ({"markdown_name": "."}, not_plain("markdown_name")),
+        ({"markdown_name": ""}, not_plain("markdown_name")),
+        ({"json_name": "brief\0.json"}, not_plain("json_name")),
+        ({"json_name": "current"}, not_plain("json_name")),
+        ({"markdown_name": "versions"}, not_plain("markdown_name")),
+        ({"json_name": "brief.md"}, not_different("brief.html", "brief.md", "brief.md")),
+        ({"html_name": "../index.html"}, not_plain("html_name")),
+        ({"html_name": "brief.md"}, not_different("brief.json", "brief.md", "brief.md")),
+        ({"html_name": "brief.json"}, not_different("brief.json", "brief.json", "brief.md")),
     ],
     ids=[
         "absolute", "dot-dot", "subfolder", "backslash", "parent", "self", "empty", "nul", "current", "versions", "same",
@@ -390,7 +412,7 @@ def test_a_brief_file_name_must_be_a_plain_name(tmp_path, sample, publish, overr
     with pytest.raises(UsageError) as caught:
         publish(b, sources, shared, **overrides)
 
-    assert str(caught.value).startswith(message)
+    assert re.match(message, str(caught.value))
     assert caught.value.exit_code == 2
     assert everything_under(tmp_path) in ([], ["victim.md"])
     if (tmp_path / "victim.md").exists():
@@ -432,11 +454,11 @@ DAMAGE = (
 
 
 @pytest.mark.parametrize("how", DAMAGE)
-def test_published_key_is_none_unless_readers_see_the_whole_brief(tmp_path, sample, publish, how):
+def test_published_key_is_none_unless_readers_see_the_whole_brief(tmp_path, sample, publish, layout, how):
     """The skip decision reads the key only when readers see the whole brief as publishing left it;
     otherwise a rerun publishes, which repairs the event's folder."""
     b, sources = sample
-    layout = SharedLayout(tmp_path, b.event_id)
+    layout = layout(tmp_path, b.event_id)
     publish(b, sources, tmp_path, key="abc123")
     assert published_key(layout) == "abc123"
 

@@ -13,6 +13,7 @@ import pytest
 
 import summarize.stages.read
 from summarize.errors import InputError, SummarizeError
+from summarize.settings import ReadSettings
 from summarize.stages.read import read_articles
 
 BODY = "President Lee Jae Myung met President Xi Jinping in Beijing on Monday, officials said."
@@ -25,12 +26,11 @@ def write(folder: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
 
 
 @pytest.fixture
-def read(stage_params):
-    """read_articles with the shipped read parameters (suffixes, max_bytes)."""
-    params = stage_params("read")
+def read(stage_settings):
+    """read_articles with the shipped read settings (suffixes, max_bytes), and any overridden."""
 
     def run(inputs, outlets=None, **overrides):
-        return read_articles(str(inputs), outlets, **{**params, **overrides})
+        return read_articles(str(inputs), outlets or {}, stage_settings("read", **overrides))
 
     return run
 
@@ -238,9 +238,9 @@ def test_non_utf8_file_is_refused_by_default_naming_the_byte_and_the_setting(tmp
     assert message.startswith(f"{path}: not UTF-8 (byte 0x{path.read_bytes()[offset]:02x} at offset {offset})")
     assert "0xe9" in message
     assert "read.detect_encoding=true" in message
-    # The function's own default refuses too, not only the shipped config.
+    # The settings' own default refuses too, not only the shipped config.
     with pytest.raises(InputError):
-        read_articles(str(tmp_path))
+        read_articles(str(tmp_path), {}, ReadSettings())
 
 
 def test_file_over_max_bytes_raises_input_error(tmp_path, read):

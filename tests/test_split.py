@@ -9,11 +9,9 @@ from summarize.stages.split import split_sentences
 
 
 @pytest.fixture
-def split(stage_params):
-    params = stage_params("split")
-
+def split(stage_settings):
     def run(articles, **overrides):
-        return split_sentences(articles, **{**params, **overrides})
+        return split_sentences(articles, stage_settings("split", **overrides))
 
     return run
 

@@ -13,10 +13,10 @@ HEAVY = ("torch", "transformers", "spacy", "sklearn", "nltk", "scipy", "lingua")
 PROBE = f"""
 import sys
 import summarize.__main__
-from summarize.config import compose
-from summarize.runtime.runner import already_published, read_event, validated
+from summarize.config import compose_settings
+from summarize.runtime.runner import already_published, read_event
 
-event = read_event(validated(compose("+event=lee_beijing", "paths.shared_dir={{shared}}")))
+event = read_event(compose_settings("+event=lee_beijing", "paths.shared_dir={{shared}}"))
 already_published(event)
 print(" ".join(sorted(name for name in {HEAVY!r} if name in sys.modules)))
 """
@@ -34,12 +34,12 @@ def test_reading_and_deciding_to_skip_import_no_heavy_library(tmp_path):
 
 RUN_PROBE = """
 import sys
-from summarize.config import compose
-from summarize.runtime.runner import load_models, read_event, summarize, validated
+from summarize.config import compose_settings
+from summarize.runtime.runner import load_models, read_event, summarize
 
-cfg = validated(compose("+event=lee_beijing", "paths.shared_dir={shared}", "embed.store_vectors=false"))
-event = read_event(cfg)
-models = load_models(cfg, event.stages)
+settings = compose_settings("+event=lee_beijing", "paths.shared_dir={shared}", "embed.store_vectors=false")
+event = read_event(settings)
+models = load_models(settings, event.stages)
 summarize(event, models)
 print(len(event.work.brief.sentences), "torch" in sys.modules, "transformers" in sys.modules)
 import torch  # importable as usual after spaCy loaded with it hidden, and spaCy still parses

@@ -5,24 +5,18 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from factories import subtopic, supported
+from factories import subtopic, supported, work
 
-from summarize.stages.write import leans_on_context, write_extractive
+from summarize.stages.write import leans_on_context, write_brief
 
 
 @pytest.fixture
-def write(encoder, stage_params):
-    params = stage_params("write")
+def write(encoder, stage_settings):
+    """The extractive writer: the write stage with nothing generated to show."""
 
     def run(subtopics, **overrides):
-        return write_extractive(
-            subtopics,
-            encoder,
-            event_id="ev",
-            title="Lee visits China",
-            date=dt.date(2026, 1, 6),
-            **{**params, **overrides},
-        )
+        brief, _ = write_brief(work(subtopics), encoder, stage_settings("write", **overrides))
+        return brief
 
     return run
 
@@ -90,7 +84,7 @@ def test_a_sentence_that_would_pass_max_words_is_skipped_for_a_shorter_one(write
     long_ = TRADE[1]  # 19 words
     short = WEATHER[0]  # 12 words
     brief = write([subtopic("Mixed", [supported(TRADE[0]), supported(long_), supported(short)])],
-                  budget_words=40, max_words=30, max_sentences_per_subtopic=3)
+                  budget_words=40, max_words=30, max_facts_per_subtopic=3)
 
     assert [s.text for s in brief.sentences] == [TRADE[0], short]
     assert brief.word_count <= 30
@@ -106,7 +100,7 @@ def test_every_brief_sentence_has_outlets_and_sources(write):
     assert len(brief.sentences) == 3
     for s in brief.sentences:
         assert s.outlets and all(o.strip() for o in s.outlets)
-        assert s.sources and all(src.text for src in s.sources)
+        assert s.backing and all(src.text for src in s.backing)
     assert brief.sentences[0].outlets == ("Devdiscourse", "UNN")
 
 
@@ -145,8 +139,8 @@ def test_sentences_leaning_on_context_are_skipped(write, dangling):
     assert [s.text for s in brief.sentences] == [standalone]
 
 
-def test_leans_on_context_with_shipped_openers(stage_params):
-    openers = {o.lower() for o in stage_params("write")["dangling_openers"]}
+def test_leans_on_context_with_shipped_openers(stage_settings):
+    openers = {o.lower() for o in stage_settings("write").dangling_openers}
     assert {"yet", "he", "but", "this"} <= openers
     assert leans_on_context("Yet, both nations exhibited a keen interest.", openers)
     assert leans_on_context("In an interview, he said so.", openers)
@@ -175,9 +169,9 @@ def test_sentences_shorter_than_min_words_are_not_candidates(write):
     assert [s.text for s in brief.sentences] == [TRADE[0]]
 
 
-def test_max_sentences_per_subtopic(write):
+def test_max_facts_per_subtopic(write):
     brief = write([subtopic("Trade", [supported(t) for t in TRADE] + [supported(t) for t in WEATHER])],
-                  budget_words=1000, max_words=1000, max_sentences_per_subtopic=2)
+                  budget_words=1000, max_words=1000, max_facts_per_subtopic=2)
 
     assert len(brief.sentences) == 2
 

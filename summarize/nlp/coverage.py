@@ -18,6 +18,7 @@ import functools
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -43,7 +44,7 @@ def concepts(text: str) -> set[Concept]:
 
 
 def concept_weights(
-    mentions: Iterable[tuple[str, int, str]], *, position_decay: float | None = None, pair_weight: float = 1.0
+    mentions: Iterable[tuple[str, int, str]], *, position_decay: float | None, pair_weight: float
 ) -> dict[Concept, float]:
     """Each concept's worth, from (article, position in it, sentence) mentions: over the articles
     that use it, the sum of the lead weight of its first mention (decay / (decay + position),
@@ -63,55 +64,64 @@ def concept_weights(
     }
 
 
-def select(
-    texts: Sequence[str],
-    lengths: Sequence[int],
-    weights: dict[Concept, float],
-    *,
-    budget: int,
-    exclusive: Sequence[tuple[int, int]] = (),
-    groups: Sequence[int] | None = None,
-    per_group: int | None = None,
-    preference: Sequence[float] | None = None,
-    time_limit: float = 10.0,
-) -> list[int] | None:
-    """Indices of the texts to take: total length at most `budget`, no two of a pair in
-    `exclusive` (near repeats), at most `per_group` from one group, the most concept weight
-    covered; `preference` (small) breaks ties. None when the solver finds no solution in time."""
+@dataclass(frozen=True)
+class Candidates:
+    """What may be chosen: each text and the words it takes, the word budget, and the limits on
+    choosing together: no two of a pair in `exclusive` (near repeats), at most `per_group` texts
+    of one group; `preference` (small) breaks ties between equal coverage."""
+
+    texts: Sequence[str]
+    lengths: Sequence[int]
+    budget: int
+    exclusive: Sequence[tuple[int, int]] = ()
+    groups: Sequence[int] | None = None
+    per_group: int | None = None
+    preference: Sequence[float] | None = None
+
+
+Row = tuple[dict[int, float], float, float]  # coefficients by variable, lower bound, upper bound
+
+
+def constraint_rows(candidates: Candidates, covers: list[list[int]], n: int) -> list[Row]:
+    """The ILP's constraints over n text variables, then one variable per concept (`covers[j]`:
+    the concept variables text j covers)."""
+    rows: list[Row] = [({j: float(candidates.lengths[j]) for j in range(n)}, 0.0, float(candidates.budget))]
+    takers: dict[int, list[int]] = defaultdict(list)
+    for j, concept_vars in enumerate(covers):
+        for var in concept_vars:
+            takers[var].append(j)
+    for var, js in takers.items():  # a concept is covered only by a taken text that has it
+        rows.append(({var: 1.0, **{j: -1.0 for j in js}}, -np.inf, 0.0))
+    for a, b in candidates.exclusive:
+        rows.append(({a: 1.0, b: 1.0}, -np.inf, 1.0))
+    if candidates.groups is not None and candidates.per_group is not None:
+        for group in set(candidates.groups):
+            members = {j: 1.0 for j in range(n) if candidates.groups[j] == group}
+            rows.append((members, -np.inf, float(candidates.per_group)))
+    return rows
+
+
+def select(candidates: Candidates, weights: dict[Concept, float], time_limit: float = 10.0) -> list[int] | None:
+    """Indices of the texts to take: within the budget and the limits, the most concept weight
+    covered. None when the solver finds no solution in time."""
     from scipy.optimize import Bounds, LinearConstraint, milp
     from scipy.sparse import lil_matrix
 
-    covers = [sorted(c for c in concepts(t) if c in weights) for t in texts]
-    index = {c: i for i, c in enumerate(sorted({c for cs in covers for c in cs}))}
-    n, m = len(texts), len(index)
+    concepts_of = [sorted(c for c in concepts(t) if c in weights) for t in candidates.texts]
+    index = {c: i for i, c in enumerate(sorted({c for cs in concepts_of for c in cs}))}
+    n, m = len(candidates.texts), len(index)
     if n == 0:
         return []
     # Variables: one per text (taken), then one per concept (covered).
     gain = np.zeros(n + m)
-    gain[:n] = preference if preference is not None else 0.0
+    gain[:n] = candidates.preference if candidates.preference is not None else 0.0
     for concept, i in index.items():
         gain[n + i] = weights[concept]
-    rows: list[tuple[dict[int, float], float, float]] = [({j: float(lengths[j]) for j in range(n)}, 0.0, float(budget))]
-    takers: dict[int, list[int]] = defaultdict(list)
-    for j, cs in enumerate(covers):
-        for concept in cs:
-            takers[index[concept]].append(j)
-    for i, js in takers.items():  # a concept is covered only by a taken text that has it
-        rows.append(({n + i: 1.0, **{j: -1.0 for j in js}}, -np.inf, 0.0))
-    for a, b in exclusive:
-        rows.append(({a: 1.0, b: 1.0}, -np.inf, 1.0))
-    if groups is not None and per_group is not None:
-        for group in set(groups):
-            rows.append(({j: 1.0 for j in range(n) if groups[j] == group}, -np.inf, float(per_group)))
+    rows = constraint_rows(candidates, [[n + index[c] for c in cs] for cs in concepts_of], n)
     matrix = lil_matrix((len(rows), n + m))
     for r, (coefficients, _, _) in enumerate(rows):
         for column, value in coefficients.items():
             matrix[r, column] = value
     constraints = LinearConstraint(matrix.tocsr(), [lo for _, lo, _ in rows], [hi for _, _, hi in rows])
-    result = milp(
-        -gain, constraints=constraints, integrality=np.ones(n + m), bounds=Bounds(0, 1),
-        options={"time_limit": time_limit},
-    )
-    if result.x is None:
-        return None
-    return [j for j in range(n) if result.x[j] > 0.5]
+    result = milp(-gain, constraints=constraints, integrality=np.ones(n + m), bounds=Bounds(0, 1), options={"time_limit": time_limit})
+    return None if result.x is None else [j for j in range(n) if result.x[j] > 0.5]

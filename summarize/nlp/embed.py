@@ -1,16 +1,17 @@
 """Sentence embeddings from the bundled all-MiniLM-L6-v2 model, shared by clean, align, cluster,
 guard and write.
 
-Not a stage: one encoder is built per process and handed to the stages that need it. The encoder is
-compute-bound on CPU (ENVIRONMENT.md), so it embeds each distinct text once (in memory, and across
-runs in a vector store on disk) and batches texts of similar length together to waste little work
-on padding.
+Not a stage: one encoder is built per process and handed to the stages that need it. The encoder
+is compute-bound on CPU (about 21 MFLOP per token; two cores do about 180 GFLOP/s), so it embeds
+each distinct text once (in memory, and across runs in a vector store on disk) and batches texts
+of similar length together to waste little work on padding.
 
 Two runtimes compute the same vectors. ONNX Runtime, which nightly runs use, ran MiniLM 1.3x faster
 than torch on these CPUs and spares the run importing torch (1.3 s). Its graph is exported from the
 bundled weights once per machine: `make` does it at set-up, and a run that finds none exports it
 first. `precision: int8` (dynamic quantisation) is faster still, but moves similarities by up to
-0.14, off the scale every threshold in conf/ was tuned on (bench/embeddings.py measures both).
+0.14, off the scale every threshold in summarize/settings.py was tuned on (bench/embeddings.py
+measures both).
 """
 
 from __future__ import annotations
@@ -32,14 +33,13 @@ import numpy as np
 
 from summarize.errors import ModelError
 from summarize.nlp.sentence_splitter import punkt_tokenizer
-from summarize.runtime.run_key import folder_fingerprint
+from summarize.nlp.model_files import folder_fingerprint
+from summarize.settings import EmbedSettings
 
 log = logging.getLogger(__name__)
 
 # Bump when the exported graph changes, so that old exports are not reused.
 EXPORT_FORMAT = 1
-RUNTIMES = ("onnx", "torch")
-PRECISIONS = ("fp32", "int8")
 
 
 def bundled_minilm_path() -> str:
@@ -181,12 +181,8 @@ class OnnxEncoder(SentenceEncoder):
         return self.session.run(None, {k: v for k, v in feeds.items() if k in self.inputs})[0]
 
 
-def export_onnx(model_path: str, folder: Path) -> Path:
-    """Export the model at `model_path` to `folder` (model-fp32.onnx, model-int8.onnx, its
-    tokenizer): once per machine and weights, about 15 s. Built beside `folder` and renamed into
-    place, so that a concurrent run sees either no export or a whole one."""
-    if (folder / "export.json").is_file():
-        return folder
+def write_export(model_path: str, building: Path) -> None:
+    """model-fp32.onnx, model-int8.onnx, the tokenizer and export.json of the model into `building`."""
     import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
     from transformers import AutoTokenizer
@@ -205,23 +201,32 @@ def export_onnx(model_path: str, folder: Path) -> Path:
         def forward(self, input_ids, attention_mask, token_type_ids):
             return self.model(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids).last_hidden_state
 
+    sample = tokenizer(["An example sentence to trace.", "Two."], padding=True, return_tensors="pt")
+    names = ["input_ids", "attention_mask", "token_type_ids"]
+    axes = {name: {0: "batch", 1: "tokens"} for name in [*names, "last_hidden_state"]}
+    # The TorchScript exporter (the dynamo one needs onnxscript). Its tracer warns about
+    # shape checks it freezes; the dynamic axes and the agreement test cover those.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(
+            LastHiddenState(), tuple(sample[name] for name in names), str(building / "model-fp32.onnx"),
+            input_names=names, output_names=["last_hidden_state"], dynamic_axes=axes, opset_version=17, dynamo=False,
+        )
+    quantize_dynamic(building / "model-fp32.onnx", building / "model-int8.onnx", weight_type=QuantType.QInt8)
+    tokenizer.save_pretrained(building)
+    (building / "export.json").write_text(json.dumps({"source": model_path, "dim": int(model.config.hidden_size)}))
+
+
+def export_onnx(model_path: str, folder: Path) -> Path:
+    """Export the model at `model_path` to `folder` (model-fp32.onnx, model-int8.onnx, its
+    tokenizer): once per machine and weights, about 15 s. Built beside `folder` and renamed into
+    place, so that a concurrent run sees either no export or a whole one."""
+    if (folder / "export.json").is_file():
+        return folder
     folder.parent.mkdir(parents=True, exist_ok=True)
     building = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
     try:
-        sample = tokenizer(["An example sentence to trace.", "Two."], padding=True, return_tensors="pt")
-        names = ["input_ids", "attention_mask", "token_type_ids"]
-        axes = {name: {0: "batch", 1: "tokens"} for name in [*names, "last_hidden_state"]}
-        # The TorchScript exporter (the dynamo one needs onnxscript). Its tracer warns about
-        # shape checks it freezes; the dynamic axes and the agreement test cover those.
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            torch.onnx.export(
-                LastHiddenState(), tuple(sample[name] for name in names), str(building / "model-fp32.onnx"),
-                input_names=names, output_names=["last_hidden_state"], dynamic_axes=axes, opset_version=17, dynamo=False,
-            )
-        quantize_dynamic(building / "model-fp32.onnx", building / "model-int8.onnx", weight_type=QuantType.QInt8)
-        tokenizer.save_pretrained(building)
-        (building / "export.json").write_text(json.dumps({"source": model_path, "dim": int(model.config.hidden_size)}))
+        write_export(model_path, building)
         try:
             building.rename(folder)
         except OSError:
@@ -293,34 +298,23 @@ class VectorStore:
         self.working = False
 
 
-def build_encoder(
-    *,
-    runtime: str = "onnx",
-    precision: str = "fp32",
-    model_path: str | None = None,
-    cache_dir: str | None = None,
-    store_vectors: bool = True,
-    batch_size: int = 32,
-    max_length: int = 128,
-    threads: int | None = None,
-) -> SentenceEncoder:
+def build_encoder(settings: EmbedSettings, cache_dir: str | None = None) -> SentenceEncoder:
     """The encoder conf/embed/ describes. `cache_dir` holds the ONNX export and the vector store
     (none: export into a temporary folder, store nothing)."""
-    if runtime not in RUNTIMES or precision not in PRECISIONS or (runtime == "torch" and precision != "fp32"):
-        raise ModelError(f"embed.runtime={runtime!r} with embed.precision={precision!r}: use onnx with fp32 or int8, or torch with fp32")
-    path = model_path or bundled_minilm_path()
+    path = settings.model_path or bundled_minilm_path()
     if not Path(path, "config.json").is_file():
         raise ModelError(f"cannot load the sentence encoder from {path}: no config.json there")
     identity = model_fingerprint(path)
     cache = Path(cache_dir) if cache_dir else None
-    if runtime == "torch":
-        encoder: SentenceEncoder = TorchEncoder(path, batch_size=batch_size, max_length=max_length)
+    options = {"batch_size": settings.batch_size, "max_length": settings.max_length}
+    if settings.runtime == "torch":
+        encoder: SentenceEncoder = TorchEncoder(path, **options)
     else:
         folder = export_onnx(path, (cache or Path(tempfile.mkdtemp(prefix="summarize-onnx-"))) / "encoders" / identity)
-        encoder = OnnxEncoder(folder, precision, batch_size=batch_size, max_length=max_length, threads=threads)
-    if cache and store_vectors:
+        encoder = OnnxEncoder(folder, settings.precision, threads=settings.threads, **options)
+    if cache and settings.store_vectors:
         # fp32 from either runtime is one set of vectors (to float rounding); int8 is another.
-        encoder.store = open_store(cache / "vectors" / f"{identity}-{precision}.sqlite", encoder.dim)
+        encoder.store = open_store(cache / "vectors" / f"{identity}-{settings.precision}.sqlite", encoder.dim)
     return encoder
 
 
@@ -330,18 +324,3 @@ def open_store(path: Path, dim: int) -> VectorStore | None:
     except (OSError, sqlite3.Error) as exc:
         log.warning("no vector store at %s: %s", path, exc)
         return None
-
-
-def main() -> None:
-    """Build the configured encoder once (`make` does, at set-up): the ONNX export and the vector store."""
-    from omegaconf import OmegaConf
-
-    from summarize.config import compose
-
-    cfg = compose()
-    encoder = build_encoder(**OmegaConf.to_container(cfg.embed, resolve=True), cache_dir=cfg.paths.cache_dir)
-    print(f"sentence encoder ready: {type(encoder).__name__}, {encoder.dim} dimensions, cache {cfg.paths.cache_dir}")
-
-
-if __name__ == "__main__":
-    main()

@@ -255,8 +255,8 @@ def subtopic_headings(
     subtopics: Sequence[Sequence[str]],
     docs: Sequence[Sequence[Doc]],
     *,
-    title: str = "",
-    max_words: int = 5,
+    title: str,
+    max_words: int,
 ) -> list[str]:
     """One heading per subtopic. subtopics[i] are subtopic i's sentence texts, best first; docs[i]
     their spaCy parses (same order).

@@ -14,19 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from omegaconf import DictConfig
-
 from summarize.errors import ExitCode, SummarizeError, UsageError
-from summarize.runtime.runner import (
-    already_published,
-    event_lock,
-    load_models,
-    publish_event,
-    read_event,
-    run_event,
-    summarize,
-    validated,
-)
+from summarize.runtime.runner import already_published, event_lock, load_models, publish_event, read_event, run_event, summarize
+from summarize.settings import RayExecutor, Settings
 
 log = logging.getLogger(__name__)
 
@@ -41,26 +31,30 @@ class EventOutcome:
     model_pid: int | None = None
 
 
-def run_locally(cfgs: Sequence[DictConfig], run_root: Path) -> list[EventOutcome]:
+def run_locally(batch: Sequence[Settings], run_root: Path) -> list[EventOutcome]:
     """Each event in turn in this process; the models are loaded once (summarize.runtime.models)."""
     outcomes = []
-    for cfg in cfgs:
+    for settings in batch:
+        event_id = settings.event.id
         try:
-            manifest = run_event(cfg, run_root / cfg.event.id)
+            manifest = run_event(settings, run_root / event_id)
             code = ExitCode.of_status(manifest["status"])
-            outcomes.append(EventOutcome(cfg.event.id, code, manifest["status"], manifest["outputs"]["manifest"], os.getpid()))
+            outcomes.append(EventOutcome(event_id, code, manifest["status"], manifest["outputs"]["manifest"], os.getpid()))
         except SummarizeError as error:
-            outcomes.append(EventOutcome(cfg.event.id, error.exit_code, str(error), None))
+            outcomes.append(EventOutcome(event_id, error.exit_code, str(error), None))
         except Exception as error:  # one event's bug must not cost the others their brief
-            log.exception("unexpected error in event %s", cfg.event.id)
-            outcomes.append(EventOutcome(cfg.event.id, ExitCode.UNEXPECTED, repr(error), None))
+            log.exception("unexpected error in event %s", event_id)
+            outcomes.append(EventOutcome(event_id, ExitCode.UNEXPECTED, repr(error), None))
     return outcomes
 
 
 # Rows carry the same keys at every step (Arrow merges rows of a block into one schema); the
 # records of a step travel pickled in `payload`.
-def _row(event: str, run_dir: str, status: str, payload: bytes = b"", code: int = 0, message: str = "", model_pid: int = -1) -> dict:
-    return {"event": event, "run_dir": run_dir, "status": status, "payload": payload, "code": code, "message": message, "model_pid": model_pid}
+ROW_DEFAULTS = {"payload": b"", "code": 0, "message": "", "model_pid": -1}
+
+
+def _row(event: str, run_dir: str, status: str, **fields) -> dict:
+    return {"event": event, "run_dir": run_dir, "status": status, **ROW_DEFAULTS, **fields}
 
 
 def _failed(row: dict, error: Exception) -> dict:
@@ -72,9 +66,9 @@ def _failed(row: dict, error: Exception) -> dict:
 
 def read_step(row: dict) -> dict:
     try:
-        event = read_event(validated(pickle.loads(row["payload"])))
+        event = read_event(pickle.loads(row["payload"]))
         status = "unchanged" if already_published(event) else "read"
-        return _row(row["event"], row["run_dir"], status, pickle.dumps(event))
+        return _row(row["event"], row["run_dir"], status, payload=pickle.dumps(event))
     except Exception as error:
         return _failed(row, error)
 
@@ -82,11 +76,11 @@ def read_step(row: dict) -> dict:
 class ModelStep:
     """A Ray actor: loads the models once, then runs clean .. score for each event it is given."""
 
-    def __init__(self, cfg_payload: bytes, threads: int):
+    def __init__(self, settings_payload: bytes, threads: int):
         import torch
 
         torch.set_num_threads(threads)  # the workers share the machine's cores
-        load_models(pickle.loads(cfg_payload), {})  # this load's record is not an event's
+        load_models(pickle.loads(settings_payload), {})  # this load's record is not an event's
 
     def __call__(self, batch: dict) -> dict:
         rows = [self.summarize({key: batch[key][i] for key in batch}) for i in range(len(batch["event"]))]
@@ -97,9 +91,9 @@ class ModelStep:
             return row
         try:
             event = pickle.loads(row["payload"])
-            models = load_models(event.cfg, event.stages)  # loaded in __init__: recorded as reused
+            models = load_models(event.settings, event.stages)  # loaded in __init__: recorded as reused
             summarize(event, models)
-            return _row(row["event"], row["run_dir"], "summarized", pickle.dumps(event), model_pid=os.getpid())
+            return _row(row["event"], row["run_dir"], "summarized", payload=pickle.dumps(event), model_pid=os.getpid())
         except Exception as error:
             return _failed(row | {"model_pid": os.getpid()}, error)
 
@@ -109,7 +103,7 @@ def publish_step(row: dict) -> dict:
         return row
     try:
         event = pickle.loads(row["payload"])
-        with event_lock(event.cfg):
+        with event_lock(event.settings):
             manifest = publish_event(event, Path(row["run_dir"]))
         code = ExitCode.of_status(manifest["status"])
         return _row(row["event"], row["run_dir"], manifest["status"], code=code, message=manifest["outputs"]["manifest"], model_pid=row["model_pid"])
@@ -117,54 +111,50 @@ def publish_step(row: dict) -> dict:
         return _failed(row, error)
 
 
-def run_on_ray(
-    cfgs: Sequence[DictConfig],
-    run_root: Path,
-    *,
-    address: str | None = None,
-    num_cpus: int | None = None,
-    workers: int = 2,
-    actor_cpus: float = 0.5,
-    task_cpus: float = 1.0,
-    threads_per_worker: int | None = None,
-) -> list[EventOutcome]:
-    """The batch on Ray Data: joins the cluster at `address`, or starts a local Ray."""
+def run_on_ray(batch: Sequence[Settings], run_root: Path, executor: RayExecutor) -> list[EventOutcome]:
+    """The batch on Ray Data: joins the cluster at `executor.address`, or starts a local Ray."""
     try:
         import ray
-        from ray.data import ActorPoolStrategy
     except ImportError:
         raise UsageError("executor=ray needs Ray: pip install -e '.[ray]' (or pip install 'ray[data]')") from None
-    if not cfgs:
+    if not batch:
         return []
-    # The actors and one task must fit the CPUs Ray counts, or the read tasks wait forever; and
-    # tasks and actors with the same CPU request would be fused into the actors.
-    threads = threads_per_worker or max(1, (os.cpu_count() or 1) // workers)
     started = not ray.is_initialized()
     if started:
-        ray.init(address=address, num_cpus=None if address else num_cpus, include_dashboard=False, log_to_driver=True)
+        ray.init(address=executor.address, num_cpus=None if executor.address else executor.num_cpus, include_dashboard=False, log_to_driver=True)
     try:
         ray.data.DataContext.get_current().enable_progress_bars = False
-        rows = [_row(cfg.event.id, str(run_root / cfg.event.id), "new", pickle.dumps(cfg)) for cfg in cfgs]
-        dataset = (
-            ray.data.from_items(rows)
-            .map(read_step, num_cpus=task_cpus)
-            .map_batches(
-                ModelStep,
-                compute=ActorPoolStrategy(size=workers),
-                batch_size=1,
-                num_cpus=actor_cpus,
-                fn_constructor_kwargs={"cfg_payload": pickle.dumps(cfgs[0]), "threads": threads},
-            )
-            .map(publish_step, num_cpus=task_cpus)
-        )
-        results = {row["event"]: row for row in dataset.take_all()}
+        results = {row["event"]: row for row in ray_dataset(batch, run_root, executor).take_all()}
     finally:
         if started:
             ray.shutdown()
     outcomes = []
-    for cfg in cfgs:
-        row = results[cfg.event.id]
+    for settings in batch:
+        row = results[settings.event.id]
         manifest = row["message"] if row["status"] in ("published", "skipped") else None
         message = row["status"] if manifest else row["message"]
         outcomes.append(EventOutcome(row["event"], int(row["code"]), message, manifest, int(row["model_pid"]) if row["model_pid"] > 0 else None))
     return outcomes
+
+
+def ray_dataset(batch: Sequence[Settings], run_root: Path, executor: RayExecutor):
+    """Read tasks, the model actors' pool, publish tasks: one row per event."""
+    import ray
+    from ray.data import ActorPoolStrategy
+
+    # The actors and one task must fit the CPUs Ray counts, or the read tasks wait forever; and
+    # tasks and actors with the same CPU request would be fused into the actors.
+    threads = executor.threads_per_worker or max(1, (os.cpu_count() or 1) // executor.workers)
+    rows = [_row(s.event.id, str(run_root / s.event.id), "new", payload=pickle.dumps(s)) for s in batch]
+    return (
+        ray.data.from_items(rows)
+        .map(read_step, num_cpus=executor.task_cpus)
+        .map_batches(
+            ModelStep,
+            compute=ActorPoolStrategy(size=executor.workers),
+            batch_size=1,
+            num_cpus=executor.actor_cpus,
+            fn_constructor_kwargs={"settings_payload": pickle.dumps(batch[0]), "threads": threads},
+        )
+        .map(publish_step, num_cpus=executor.task_cpus)
+    )

@@ -21,9 +21,11 @@ import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
-from summarize.config import is_plain_name
+from summarize.runtime.files import write_atomic
+from summarize.runtime.layout import ADMIN_DIR, BriefFiles
 from summarize.runtime.lock import EventLock
-from summarize.runtime.publish import ADMIN_DIR, CSP, html_environment, write_atomic
+from summarize.runtime.render import CSP, html_environment
+from summarize.settings import PublishSettings, is_plain_name
 
 log = logging.getLogger(__name__)
 
@@ -94,9 +96,9 @@ def read_json(path: Path) -> dict | None:
     return found if isinstance(found, dict) else None
 
 
-def event_entry(shared_dir: Path, event_id: str, json_name: str, html_name: str) -> EventEntry | None:
+def event_entry(shared_dir: Path, event_id: str, files: BriefFiles) -> EventEntry | None:
     folder = shared_dir / event_id
-    document = read_json(folder / "current" / json_name)
+    document = read_json(folder / "current" / files.json)
     status = read_json(status_path(shared_dir, event_id)) or {}
     failure = status if "last_failure" in status else None
     if document is None and failure is None:
@@ -118,12 +120,12 @@ def event_entry(shared_dir: Path, event_id: str, json_name: str, html_name: str)
         first_sentences=sentences[:SUMMARY_SENTENCES],
         outlets=len(document.get("outlets", [])),
         disagreements=len(document.get("disagreements", [])),
-        has_html=(folder / html_name).is_file(),
+        has_html=(folder / files.html).is_file(),
         failure=failure,
     )
 
 
-def scan(shared_dir: Path, json_name: str = "brief.json", html_name: str = "brief.html") -> list[EventEntry]:
+def scan(shared_dir: Path, files: BriefFiles) -> list[EventEntry]:
     """Every event with a published brief or a recorded failure, newest first."""
     names = {p.name for p in shared_dir.iterdir() if p.is_dir() and (p / "current").exists()}
     status_dir = shared_dir / ADMIN_DIR / "status"
@@ -132,7 +134,7 @@ def scan(shared_dir: Path, json_name: str = "brief.json", html_name: str = "brie
     entries = []
     for name in sorted(n for n in names if is_plain_name(n)):
         try:
-            entry = event_entry(shared_dir, name, json_name, html_name)
+            entry = event_entry(shared_dir, name, files)
         except (KeyError, TypeError, ValueError, OSError) as exc:  # a brief.json of another shape
             log.warning("index: leaving out %s: %s", name, exc)
             continue
@@ -152,7 +154,7 @@ def default_feed_id(shared_dir: Path) -> str:
     return f"tag:summarize,2026:{urllib.parse.quote(shared_dir.resolve().name or 'shared')}"
 
 
-def render_pages(entries: list[EventEntry], feed_id: str, markdown_name: str, json_name: str, html_name: str) -> dict[str, str]:
+def render_pages(entries: list[EventEntry], feed_id: str, files: BriefFiles) -> dict[str, str]:
     environment = html_environment()
     environment.filters["shown_time"] = shown_time
     generated = now()
@@ -162,7 +164,7 @@ def render_pages(entries: list[EventEntry], feed_id: str, markdown_name: str, js
         "updated": max((e.generated_at for e in entries if e.generated_at), default=None),
         "feed_id": feed_id,
         "csp": CSP,
-        "names": {"markdown": markdown_name, "json": json_name, "html": html_name},
+        "files": files,
     }
     return {
         INDEX_NAME: environment.get_template("index.html.j2").render(context),
@@ -171,35 +173,24 @@ def render_pages(entries: list[EventEntry], feed_id: str, markdown_name: str, js
 
 
 def update_index(
-    shared_dir: Path,
-    *,
-    markdown_name: str = "brief.md",
-    json_name: str = "brief.json",
-    html_name: str = "brief.html",
-    feed_id: str | None = None,
-    lock_timeout_s: float = INDEX_LOCK_TIMEOUT_S,
+    shared_dir: Path, files: BriefFiles, *, feed_id: str | None = None, lock_timeout_s: float = INDEX_LOCK_TIMEOUT_S
 ) -> list[EventEntry]:
-    """Rewrite index.html and feed.xml at the root of `shared_dir` from every published brief."""
+    """Rewrite index.html and feed.xml at the root of `shared_dir` from every published brief,
+    each event's files named as `files` names them."""
     shared_dir = Path(shared_dir)
     with EventLock(shared_dir / ADMIN_DIR / "index.lock", lock_timeout_s):
-        entries = scan(shared_dir, json_name, html_name)
-        pages = render_pages(entries, feed_id or default_feed_id(shared_dir), markdown_name, json_name, html_name)
+        entries = scan(shared_dir, files)
+        pages = render_pages(entries, feed_id or default_feed_id(shared_dir), files)
         for name, content in pages.items():
             write_atomic(shared_dir / name, content)
     return entries
 
 
-def after_run(shared_dir: Path, event_id: str, publish: dict, exit_code: int | None = None, message: str = "") -> None:
+def after_run(shared_dir: Path, event_id: str, publish: PublishSettings, exit_code: int | None = None, message: str = "") -> None:
     """Record how the event's run ended (exit_code None: it succeeded) and rewrite the index and
     feed. A failure here is a warning: the brief, or the run's own error, is what the run reports."""
     try:
         write_status(Path(shared_dir), event_id, exit_code, message)
-        update_index(
-            Path(shared_dir),
-            markdown_name=publish.get("markdown_name", "brief.md"),
-            json_name=publish.get("json_name", "brief.json"),
-            html_name=publish.get("html_name", "brief.html"),
-            feed_id=publish.get("feed_id"),
-        )
+        update_index(Path(shared_dir), BriefFiles.of(publish), feed_id=publish.feed_id)
     except Exception as exc:  # noqa: BLE001 - nothing here may fail the run
         log.warning("could not update the index of %s: %s", shared_dir, exc)

@@ -4,13 +4,14 @@ cost, and what it published; written into the run's own folder at the end of eve
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import resource
 from pathlib import Path
 
-from omegaconf import DictConfig, OmegaConf
-
-from summarize.runtime.publish import json_text, write_atomic
+from summarize.runtime.files import write_atomic
+from summarize.runtime.render import json_text
+from summarize.settings import Settings
 from summarize.types import EventWork
 
 
@@ -24,14 +25,14 @@ def peak_memory_mib() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
-def build_manifest(cfg: DictConfig, key: str, work: EventWork, stages: dict, status: str, outputs: dict) -> dict:
+def build_manifest(settings: Settings, key: str, work: EventWork, stages: dict, status: str, outputs: dict) -> dict:
     """The run's record; `stages` is the runner's record of each stage's seconds and counts."""
     return {
         "event": work.event.id,
         "status": status,
         "key": key,
         "finished_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "config": OmegaConf.to_container(cfg, resolve=True),
+        "config": dataclasses.asdict(settings),
         "inputs": [{"path": a.path, "sha256": a.sha256, "outlet": a.outlet} for a in work.articles],
         "stages": stages,
         "seconds_total": round(sum(s["seconds"] for s in stages.values()), 3),

@@ -27,7 +27,8 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from summarize.nlp.facts import stated_dates
 from summarize.nlp.stems import stem
 from summarize.nlp.values import MAY_STATE_A_VALUE, StatedValue, sentence_values
-from summarize.types import Encoder, EventWork, Fact, Models, Sentence, independent_sources
+from summarize.settings import AlignSettings
+from summarize.types import Encoder, EventWork, Fact, Models, Sentence, count_sources
 
 # Rows of the similarity matrix computed at once; bounds memory to CHUNK x n floats.
 CHUNK = 2048
@@ -52,19 +53,18 @@ class DisjointSets:
         self.parent[self.find(a)] = self.find(b)
 
 
-def lexical_pairs(
-    texts: Sequence[str], *, shingle_size: int, num_perm: int, threshold: float, seed: int
-) -> list[tuple[int, int]]:
-    """Pairs whose shingle Jaccard reaches `threshold`: LSH candidates, verified exactly."""
-    sets = [shingles(t, shingle_size) for t in texts]
-    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-    pairs = []
+def lexical_pairs(texts: Sequence[str], settings: AlignSettings) -> set[tuple[int, int]]:
+    """Pairs (i < j) whose shingle Jaccard reaches `jaccard_threshold`: LSH candidates, verified exactly."""
+    threshold = settings.jaccard_threshold
+    sets = [shingles(t, settings.shingle_size) for t in texts]
+    lsh = MinHashLSH(threshold=threshold, num_perm=settings.num_perm)
+    pairs = set()
     for i, shingle_set in enumerate(sets):
-        signature = MinHash(num_perm=num_perm, seed=seed)
+        signature = MinHash(num_perm=settings.num_perm, seed=settings.seed)
         signature.update_batch([s.encode() for s in shingle_set])
         for j in lsh.query(signature):
             if len(sets[j] & shingle_set) / len(sets[j] | shingle_set) >= threshold:
-                pairs.append((j, i))
+                pairs.add((min(i, j), max(i, j)))
         lsh.insert(i, signature)
     return pairs
 
@@ -81,12 +81,12 @@ def semantic_pairs(vectors: np.ndarray, threshold: float) -> set[tuple[int, int]
     return pairs
 
 
-def semantic_pairs_lsh(
-    vectors: np.ndarray, threshold: float, *, bands: int, bits_per_band: int, seed: int
-) -> set[tuple[int, int]]:
-    """Pairs at or above `threshold` among those sharing a band of random-hyperplane signs
+def semantic_pairs_lsh(vectors: np.ndarray, settings: AlignSettings) -> set[tuple[int, int]]:
+    """Pairs at or above `candidate_cosine` among those sharing a band of random-hyperplane signs
     (SimHash): near-linear, at a small loss of recall (32 bands of 12 bits find a pair at
     cosine 0.85 with probability 0.96, and pairs closer than that more surely)."""
+    threshold, bands, bits_per_band = settings.candidate_cosine, settings.lsh_bands, settings.lsh_bits_per_band
+    seed = settings.seed
     planes = np.random.default_rng(seed).normal(size=(vectors.shape[1], bands * bits_per_band)).astype(np.float32)
     signs = (vectors @ planes > 0).reshape(len(vectors), bands, bits_per_band)
     weights = 1 << np.arange(bits_per_band, dtype=np.int64)
@@ -181,7 +181,7 @@ FEATURES = ("cosine", "word_cosine", "shared_bigrams", "both_dated")
 
 @dataclass(frozen=True, slots=True)
 class FactRule:
-    """When sentences state the same fact (conf/align/default.yaml says where each value comes from)."""
+    """When sentences state the same fact (summarize/settings.py AlignSettings says where each value comes from)."""
 
     weights: tuple[float, ...]  # one per FEATURES, then the intercept: a logistic score
     min_score: float  # a pair from two articles is one fact at or above this score
@@ -253,89 +253,121 @@ def wording_first(indices: list[int], sentences: Sequence[Sentence], vectors: np
     return tuple(sentences[i] for i in order)
 
 
-def align_facts(
-    sentences: Sequence[Sentence],
-    encoder: Encoder,
-    values: Mapping[str, Sequence[StatedValue]] | None = None,
-    classes: frozenset[str] = frozenset(),
-    *,
-    weights: Sequence[float],
-    min_score: float = 0.5,
-    group_min_score: float = 0.3,
-    candidate_cosine: float = 0.45,
-    near_identical_cosine: float = 0.85,
-    shingle_size: int = 5,
-    num_perm: int = 128,
-    jaccard_threshold: float = 0.5,
-    negations: Sequence[str] = ("not", "no", "never", "neither", "nor", "without", "cannot"),
-    antonyms: Sequence[Sequence[str]] = (),
-    copy_share: float = 0.6,
-    exact_max_sentences: int = 4096,
-    lsh_bands: int = 32,
-    lsh_bits_per_band: int = 12,
-    seed: int = 1,
-) -> tuple[list[Fact], tuple[tuple[str, ...], ...], dict[str, int]]:
-    """One `Fact` per group of sentences stating the same thing, in order of first appearance;
-    the groups of outlets whose articles are copies; and counts."""
-    texts = [s.text for s in sentences]
-    vectors = encoder.encode(texts)
-    rule = FactRule(tuple(weights), min_score, group_min_score, near_identical_cosine, tuple((stem(a), stem(b)) for a, b in antonyms))
-    values = values or {}
-    anchors = [sentence_anchors(s.text, frozenset(negations), values.get(s.id, ()), classes) for s in sentences]
-    vocabulary = EventVocabulary(anchors)
-    lexical = {(min(i, j), max(i, j)) for i, j in lexical_pairs(texts, shingle_size=shingle_size, num_perm=num_perm, threshold=jaccard_threshold, seed=seed)}
-    if len(sentences) <= exact_max_sentences:
-        semantic = semantic_pairs(vectors, candidate_cosine)
+def candidate_pairs(texts: Sequence[str], vectors: np.ndarray, settings: AlignSettings) -> tuple[set, set]:
+    """Pairs worth judging: lexical (copies, light edits) and semantic (paraphrases)."""
+    if len(texts) <= settings.exact_max_sentences:
+        semantic = semantic_pairs(vectors, settings.candidate_cosine)
     else:
-        semantic = semantic_pairs_lsh(vectors, candidate_cosine, bands=lsh_bands, bits_per_band=lsh_bits_per_band, seed=seed)
+        semantic = semantic_pairs_lsh(vectors, settings)
+    return lexical_pairs(texts, settings), semantic
 
-    def pair_score(i: int, j: int) -> float:
-        return rule.score(pair_features(float(vectors[i] @ vectors[j]), anchors[i], anchors[j], vocabulary))
 
-    def compatible(i: int, j: int) -> bool:
-        near_copy = float(vectors[i] @ vectors[j]) >= near_identical_cosine
-        same_class = bool(anchors[i].classes & anchors[j].classes)
-        return not opposed(anchors[i], anchors[j], rule.antonyms) and (near_copy or same_class or pair_score(i, j) >= group_min_score)
+@dataclass
+class PairJudge:
+    """The same-fact rule applied to two sentences of one event, by index."""
 
-    accepted, near_copies, opposed_pairs = [], set(), 0
+    rule: FactRule
+    vectors: np.ndarray
+    anchors: list[Anchors]
+    vocabulary: EventVocabulary
+
+    def cosine(self, i: int, j: int) -> float:
+        return float(self.vectors[i] @ self.vectors[j])
+
+    def score(self, i: int, j: int) -> float:
+        return self.rule.score(pair_features(self.cosine(i, j), self.anchors[i], self.anchors[j], self.vocabulary))
+
+    def same_class(self, i: int, j: int) -> bool:
+        return bool(self.anchors[i].classes & self.anchors[j].classes)
+
+    def opposed(self, i: int, j: int) -> bool:
+        return opposed(self.anchors[i], self.anchors[j], self.rule.antonyms)
+
+    def compatible(self, i: int, j: int) -> bool:
+        """Whether two sentences may share a fact group (every member with every other)."""
+        close = self.cosine(i, j) >= self.rule.near_identical_cosine or self.same_class(i, j)
+        return not self.opposed(i, j) and (close or self.score(i, j) >= self.rule.group_min_score)
+
+
+@dataclass
+class JudgedPairs:
+    accepted: list[tuple[float, int, int]]  # (strength, i, j): the pairs stating one fact
+    near_copies: set[tuple[int, int]]  # accepted pairs that are copies or light edits
+    opposed: int  # pairs held apart as stating opposite things
+
+
+def judge_pairs(lexical: set, semantic: set, judge: PairJudge, sentences: Sequence[Sentence]) -> JudgedPairs:
+    judged = JudgedPairs([], set(), 0)
     for i, j in lexical | semantic:
-        cosine = float(vectors[i] @ vectors[j])
-        near_copy = (i, j) in lexical or cosine >= near_identical_cosine
-        opposite = opposed(anchors[i], anchors[j], rule.antonyms)
-        score = pair_score(i, j)
-        same_class = bool(anchors[i].classes & anchors[j].classes)
-        if rule.same_fact(score, near_copy, sentences[i].article_id != sentences[j].article_id, opposite, same_class):
-            accepted.append((1.0 if near_copy or same_class else score, i, j))
+        near_copy = (i, j) in lexical or judge.cosine(i, j) >= judge.rule.near_identical_cosine
+        opposite, score, same_class = judge.opposed(i, j), judge.score(i, j), judge.same_class(i, j)
+        if judge.rule.same_fact(score, near_copy, sentences[i].article_id != sentences[j].article_id, opposite, same_class):
+            judged.accepted.append((1.0 if near_copy or same_class else score, i, j))
             if near_copy:
-                near_copies.add((i, j))
-        elif opposite and (near_copy or score >= min_score):
-            opposed_pairs += 1
-    groups = group_facts(accepted, len(sentences), compatible)
-    facts = []
-    for group in sorted(groups):
-        ordered = wording_first(group, sentences, vectors)
-        facts.append(Fact(text=ordered[0].text, sources=ordered))
-    copies = copied_articles(sentences, near_copies, copy_share)
-    counts = {
-        "sentences_in": len(sentences),
-        "facts": len(facts),
-        "candidate_pairs": len(lexical | semantic),
-        "same_fact_pairs": len(accepted),
-        "pairs_held_apart_as_opposed": opposed_pairs,
-        "copies": [list(group) for group in copies],
-    }
-    return facts, copies, counts
+                judged.near_copies.add((i, j))
+        elif opposite and (near_copy or score >= judge.rule.min_score):
+            judged.opposed += 1
+    return judged
 
 
-def run(work: EventWork, params: dict, models: Models) -> tuple[EventWork, dict]:
-    synonyms = params.pop("synonyms")
-    # Parsing is the costly part: only sentences with a number and a word of a configured class
-    # are parsed here, for the classes they count; the claims stage parses the rest it needs.
-    class_word = re.compile(r"\b(?:" + "|".join(re.escape(w) for words in synonyms.values() for w in words) + r")", re.IGNORECASE)
-    counting = [s for s in work.sentences if MAY_STATE_A_VALUE.search(s.text) and class_word.search(s.text)]
-    values = sentence_values(counting, models.parser, {a.id: a.date for a in work.cleaned}, synonyms=synonyms)
-    facts, copies, counts = align_facts(work.sentences, models.encoder, values, frozenset(synonyms), **params)
-    counts["sentences_parsed"] = len(values)
-    # Facts that two or more outlets report (copies of one article counted once).
-    counts["facts_2plus_outlets"] = sum(independent_sources(f.outlets, copies) >= 2 for f in facts)
-    return dataclasses.replace(work, values=values, facts=tuple(facts), copies=copies), counts
+class FactAligner:
+    """Groups an event's sentences into facts, built once from the align settings."""
+
+    def __init__(self, settings: AlignSettings):
+        self.settings = settings
+        self.negations = frozenset(settings.negations)
+        self.classes = frozenset(settings.synonyms)
+        antonyms = tuple((stem(a), stem(b)) for a, b in settings.antonyms)
+        self.rule = FactRule(tuple(settings.weights), settings.min_score, settings.group_min_score, settings.near_identical_cosine, antonyms)
+
+    def __call__(
+        self, sentences: Sequence[Sentence], encoder: Encoder, values: Mapping[str, Sequence[StatedValue]]
+    ) -> tuple[list[Fact], tuple[tuple[str, ...], ...], dict]:
+        """One `Fact` per group of sentences stating the same thing, in order of first appearance;
+        the groups of outlets whose articles are copies; and counts. `values` are the sentences'
+        stated values by id (those counting a configured class of things)."""
+        texts = [s.text for s in sentences]
+        vectors = encoder.encode(texts)
+        anchors = [sentence_anchors(s.text, self.negations, values.get(s.id, ()), self.classes) for s in sentences]
+        judge = PairJudge(self.rule, vectors, anchors, EventVocabulary(anchors))
+        lexical, semantic = candidate_pairs(texts, vectors, self.settings)
+        judged = judge_pairs(lexical, semantic, judge, sentences)
+        groups = group_facts(judged.accepted, len(sentences), judge.compatible)
+        facts = [Fact(ordered[0].text, ordered) for ordered in (wording_first(g, sentences, vectors) for g in sorted(groups))]
+        copies = copied_articles(sentences, judged.near_copies, self.settings.copy_share)
+        counts = {
+            "sentences_in": len(sentences),
+            "facts": len(facts),
+            "candidate_pairs": len(lexical | semantic),
+            "same_fact_pairs": len(judged.accepted),
+            "pairs_held_apart_as_opposed": judged.opposed,
+            "copies": [list(group) for group in copies],
+        }
+        return facts, copies, counts
+
+
+class AlignStage:
+    """Groups the sentences that state the same fact, in any wording, keeping every outlet that
+    states it; finds the articles that are copies of one another."""
+
+    reads = ("cleaned", "sentences")
+    writes = ("values", "facts", "copies")
+
+    def __init__(self, settings: AlignSettings, models: Models):
+        self.aligner = FactAligner(settings)
+        self.synonyms = settings.synonyms
+        self.models = models
+        # Parsing is the costly part: only sentences with a number and a word of a configured class
+        # are parsed here, for the classes they count; the claims stage parses the rest it needs.
+        words = [re.escape(w) for class_words in settings.synonyms.values() for w in class_words]
+        self.class_word = re.compile(r"\b(?:" + "|".join(words) + r")", re.IGNORECASE)
+
+    def __call__(self, work: EventWork) -> tuple[EventWork, dict]:
+        counting = [s for s in work.sentences if MAY_STATE_A_VALUE.search(s.text) and self.class_word.search(s.text)]
+        dates = {a.id: a.date for a in work.cleaned}
+        values = sentence_values(counting, self.models.parser, dates, synonyms=self.synonyms)
+        facts, copies, counts = self.aligner(work.sentences, self.models.encoder, values)
+        counts["sentences_parsed"] = len(values)
+        # Facts that two or more sources report.
+        counts["facts_2plus_outlets"] = sum(count_sources(f.outlets, copies) >= 2 for f in facts)
+        return dataclasses.replace(work, values=values, facts=tuple(facts), copies=copies), counts

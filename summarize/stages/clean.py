@@ -20,7 +20,8 @@ from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
 from summarize.errors import InputError
 from summarize.nlp.sentence_splitter import SENTENCE_END, punkt_tokenizer
-from summarize.types import Article, DroppedBlock, Encoder, Event, EventWork, Models
+from summarize.settings import CleanSettings, EventSettings
+from summarize.types import Article, DroppedBlock, Encoder, EventWork, Models
 
 DROP_REASONS = ("related_list", "boilerplate", "foreign_language", "fragment", "off_topic")
 # Fewer words than this give the language detector too little to go on.
@@ -71,7 +72,7 @@ def without_images(block: str) -> str:
 class LanguageFilter:
     """Tells whether a block is confidently in another language than the event's."""
 
-    def __init__(self, language: str, candidates: Sequence[str], low_accuracy: bool = True):
+    def __init__(self, language: str, candidates: Sequence[str], low_accuracy: bool):
         codes = {language, *candidates}
         languages = [Language.from_iso_code_639_1(getattr(IsoCode639_1, c.upper())) for c in codes]
         self.language = Language.from_iso_code_639_1(getattr(IsoCode639_1, language.upper()))
@@ -90,37 +91,49 @@ def _marker_key(block: str) -> str:
     return re.sub(r"[^\w ]+", "", block.lower()).strip()
 
 
-def structural_reason(
-    block: str,
-    *,
-    in_related_list: bool,
-    boilerplate: Sequence[re.Pattern],
-    boilerplate_max_words: int,
-    language: LanguageFilter,
-    min_words: int,
-) -> str | None:
-    """Why a block is not body text, or None when it may be."""
-    words = len(block.split())
-    if words <= boilerplate_max_words and any(p.search(block) for p in boilerplate):
-        return "boilerplate"
-    if language.is_foreign(block):
-        return "foreign_language"
-    if in_related_list:
-        return "related_list"
-    if words < min_words or not block.endswith(SENTENCE_END):
-        return "fragment"
-    return None
+class StructureFilter:
+    """The cheap checks, block by block: boilerplate, language, related-story lists, headings and
+    fragments. Built once per event (its language) from the clean settings."""
+
+    def __init__(self, settings: CleanSettings, language: str):
+        self.settings = settings
+        self.boilerplate = [re.compile(p, re.IGNORECASE) for p in settings.boilerplate_patterns]
+        self.markers = {_marker_key(m) for m in settings.related_markers}
+        self.language = LanguageFilter(language, settings.candidate_languages, settings.language_low_accuracy)
+
+    def reason(self, block: str, in_related_list: bool) -> str | None:
+        """Why a block is not body text, or None when it may be."""
+        words = len(block.split())
+        if words <= self.settings.boilerplate_max_words and any(p.search(block) for p in self.boilerplate):
+            return "boilerplate"
+        if self.language.is_foreign(block):
+            return "foreign_language"
+        if in_related_list:
+            return "related_list"
+        if words < self.settings.min_words or not block.endswith(SENTENCE_END):
+            return "fragment"
+        return None
+
+    def sort(self, articles: Sequence[Article]) -> tuple[list[DroppedBlock], list[tuple[int, str]]]:
+        """The blocks dropped, and the (article index, block) candidates that passed."""
+        dropped, candidates = [], []
+        for index, article in enumerate(articles):
+            in_related_list = False
+            for raw in article.paragraphs:
+                block = without_images(raw)
+                if _marker_key(block) in self.markers:
+                    in_related_list = True
+                    reason = "related_list"
+                else:
+                    reason = self.reason(block, in_related_list)
+                if reason:
+                    dropped.append(DroppedBlock(article.id, reason, raw))
+                else:
+                    candidates.append((index, block))
+        return dropped, candidates
 
 
-def off_topic_mask(
-    blocks: Sequence[str],
-    encoder: Encoder,
-    *,
-    title: str | None,
-    keywords: Sequence[str],
-    core_similarity: float,
-    min_similarity: float,
-) -> np.ndarray:
+def off_topic_mask(blocks: Sequence[str], encoder: Encoder, event: EventSettings, settings: CleanSettings) -> np.ndarray:
     """True for blocks off the event's topic.
 
     Blocks very close to the title form the event's core; any other block must name one of
@@ -130,84 +143,35 @@ def off_topic_mask(
     """
     vectors = encoder.encode_passages(list(blocks))
     core = np.zeros(len(blocks), dtype=bool)
-    if title:
-        core = vectors @ encoder.encode([title])[0] >= core_similarity
+    if event.title:
+        core = vectors @ encoder.encode([event.title])[0] >= settings.core_similarity
     centroid = vectors[core].mean(0) if core.any() else vectors.mean(0)
     centroid /= max(float(np.linalg.norm(centroid)), 1e-9)
-    close = vectors @ centroid >= min_similarity
-    if keywords:
-        pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, keywords)) + r")\b")
+    close = vectors @ centroid >= settings.min_similarity
+    if event.keywords:
+        pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, event.keywords)) + r")\b")
         close &= np.array([bool(pattern.search(b)) for b in blocks])
     return ~(core | close)
 
 
 def clean_articles(
-    articles: Sequence[Article],
-    encoder: Encoder,
-    *,
-    language: str,
-    title: str | None,
-    keywords: Sequence[str],
-    boilerplate_patterns: Sequence[str],
-    boilerplate_max_words: int,
-    related_markers: Sequence[str],
-    min_words: int,
-    candidate_languages: Sequence[str],
-    language_low_accuracy: bool,
-    core_similarity: float,
-    min_similarity: float,
+    articles: Sequence[Article], encoder: Encoder, event: EventSettings, settings: CleanSettings
 ) -> tuple[list[Article], list[DroppedBlock]]:
-    """The articles with only their on-topic body paragraphs (empty articles removed), and the drops."""
-    boilerplate = [re.compile(p, re.IGNORECASE) for p in boilerplate_patterns]
-    markers = {_marker_key(m) for m in related_markers}
-    language_filter = LanguageFilter(language, candidate_languages, language_low_accuracy)
-    dropped: list[DroppedBlock] = []
-    candidates: list[tuple[int, str]] = []  # (article index, block) that passed the structural checks
-    for index, article in enumerate(articles):
-        in_related_list = False
-        for raw in article.paragraphs:
-            block = without_images(raw)
-            if _marker_key(block) in markers:
-                in_related_list = True
-                reason = "related_list"
-            else:
-                reason = structural_reason(
-                    block,
-                    in_related_list=in_related_list,
-                    boilerplate=boilerplate,
-                    boilerplate_max_words=boilerplate_max_words,
-                    language=language_filter,
-                    min_words=min_words,
-                )
-            if reason:
-                dropped.append(DroppedBlock(article.id, reason, raw))
-            else:
-                candidates.append((index, block))
-
+    """The articles with only their on-topic body paragraphs (empty articles removed), and the drops:
+    the structural checks first, then the topic check on what is left of all articles together."""
+    dropped, candidates = StructureFilter(settings, event.language).sort(articles)
+    off_topic = off_topic_mask([block for _, block in candidates], encoder, event, settings) if candidates else ()
     kept: list[list[str]] = [[] for _ in articles]
-    if candidates:
-        off_topic = off_topic_mask(
-            [block for _, block in candidates],
-            encoder,
-            title=title,
-            keywords=keywords,
-            core_similarity=core_similarity,
-            min_similarity=min_similarity,
-        )
-        for (index, block), is_off in zip(candidates, off_topic):
-            if is_off:
-                dropped.append(DroppedBlock(articles[index].id, "off_topic", block))
-            else:
-                kept[index].append(block)
-    cleaned = [
-        dataclasses.replace(article, paragraphs=tuple(blocks))
-        for article, blocks in zip(articles, kept)
-        if blocks
-    ]
+    for (index, block), is_off in zip(candidates, off_topic):
+        if is_off:
+            dropped.append(DroppedBlock(articles[index].id, "off_topic", block))
+        else:
+            kept[index].append(block)
+    cleaned = [dataclasses.replace(article, paragraphs=tuple(blocks)) for article, blocks in zip(articles, kept) if blocks]
     return cleaned, dropped
 
 
-def nothing_left_message(articles: Sequence[Article], dropped: Sequence[DroppedBlock], event: Event) -> str:
+def nothing_left_message(articles: Sequence[Article], dropped: Sequence[DroppedBlock], event: EventSettings) -> str:
     foreign = Counter(d.article_id for d in dropped if d.reason == "foreign_language")
     if all(foreign[a.id] * 2 >= len(a.paragraphs) for a in articles):
         return f"all {len(articles)} articles of {event.id} are in another language than event.language={event.language!r}"
@@ -218,23 +182,29 @@ def nothing_left_message(articles: Sequence[Article], dropped: Sequence[DroppedB
     )
 
 
-def run(work: EventWork, params: dict, models: Models) -> tuple[EventWork, dict]:
-    event = work.event
-    cut = [article_lead(a, params["max_words"]) for a in work.articles]
-    leads, left_out = [lead for lead, _ in cut], [n for _, n in cut]
-    options = {k: v for k, v in params.items() if k != "max_words"}
-    cleaned, dropped = clean_articles(
-        leads, models.encoder, language=event.language, title=event.title, keywords=event.keywords, **options
-    )
-    by_reason = Counter(d.reason for d in dropped)
-    counts = {
-        "blocks_kept": sum(len(a.paragraphs) for a in cleaned),
-        "dropped": {reason: by_reason[reason] for reason in DROP_REASONS},
-        "articles_kept": len(cleaned),
-        # Words past clean.max_words, never looked at: how much of the input the brief did not read.
-        "words_left_out": sum(left_out),
-        "articles_cut": sum(n > 0 for n in left_out),
-    }
-    if not cleaned:
-        raise InputError(nothing_left_message(leads, dropped, event), counts=counts)
-    return dataclasses.replace(work, cleaned=tuple(cleaned), dropped=tuple(dropped)), counts
+class CleanStage:
+    """Each article's lead (its first `max_words` words), with only the event's news kept."""
+
+    reads = ("event", "articles")
+    writes = ("cleaned", "dropped")
+
+    def __init__(self, settings: CleanSettings, models: Models):
+        self.settings = settings
+        self.encoder = models.encoder
+
+    def __call__(self, work: EventWork) -> tuple[EventWork, dict]:
+        cut = [article_lead(a, self.settings.max_words) for a in work.articles]
+        leads, left_out = [lead for lead, _ in cut], [n for _, n in cut]
+        cleaned, dropped = clean_articles(leads, self.encoder, work.event, self.settings)
+        by_reason = Counter(d.reason for d in dropped)
+        counts = {
+            "blocks_kept": sum(len(a.paragraphs) for a in cleaned),
+            "dropped": {reason: by_reason[reason] for reason in DROP_REASONS},
+            "articles_kept": len(cleaned),
+            # Words past clean.max_words, never looked at: how much of the input the brief did not read.
+            "words_left_out": sum(left_out),
+            "articles_cut": sum(n > 0 for n in left_out),
+        }
+        if not cleaned:
+            raise InputError(nothing_left_message(leads, dropped, work.event), counts=counts)
+        return dataclasses.replace(work, cleaned=tuple(cleaned), dropped=tuple(dropped)), counts

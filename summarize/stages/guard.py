@@ -1,9 +1,10 @@
 """Stage: the faithfulness guard. A generated sentence reaches the brief only if its sources back it.
 
-Every number, date and name the sentence states must appear in the source sentences of the
-fact it was written from, every quotation must stand in them word for word, and the sentence must be close in meaning to at least one of them. Names are found
-with a capitalisation heuristic (no NER model ships offline): a capitalised word counts as a
-name unless it opens the sentence and is a common word.
+Every number, date and name the sentence states must appear in the sentences of the fact it was
+written from, every quotation must stand in them word for word, and the sentence must be close in
+meaning to at least one of them. Names are found by capitalisation, which also catches the names
+spaCy's small model misses and costs no parse: a capitalised word counts as a name unless it opens
+the sentence and is a common word. A kept sentence cites exactly its fact's outlets.
 """
 
 from __future__ import annotations
@@ -11,14 +12,13 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from summarize.nlp.facts import stated_dates, stated_numbers
 from summarize.nlp.sentence_splitter import SENTENCE_END, punkt_tokenizer
-from summarize.types import Encoder, EventWork, GuardedSentence, Models, Sentence, Fact
+from summarize.settings import GuardSettings
+from summarize.types import Encoder, EventWork, GuardedSentence, Models, Sentence
 
 WORD = re.compile(r"[^\W\d_][\w’'-]*")
 # Words between quotation marks claim to be someone's own: “...”, "...", and '...' of two words or more
@@ -47,57 +47,37 @@ def stated_names(text: str) -> set[str]:
     return names
 
 
-@dataclass(frozen=True, slots=True)
-class Verdict:
-    ok: bool
-    reason: str | None
-    backing: tuple[Sentence, ...]
-
-
 class FaithfulnessGuard:
-    def __init__(
-        self,
-        encoder: Encoder,
-        *,
-        min_similarity: float = 0.6,
-        cite_similarity: float = 0.7,
-        meta_patterns: Sequence[str] = (),
-        answer_framing: Sequence[str] = (),
-    ):
-        self.encoder = encoder
-        self.meta = [re.compile(p, re.IGNORECASE) for p in meta_patterns]
-        self.framing = [re.compile(p, re.IGNORECASE) for p in answer_framing]
-        self.min_similarity = min_similarity
-        self.cite_similarity = cite_similarity
+    """Judges generated sentences against the sentences they were written from."""
 
-    def check(self, sentence: str, sources: Sequence[Fact]) -> Verdict:
+    def __init__(self, encoder: Encoder, settings: GuardSettings):
+        self.encoder = encoder
+        self.min_similarity = settings.min_similarity
+        self.meta = [re.compile(p, re.IGNORECASE) for p in settings.meta_patterns]
+        self.framing = [re.compile(p, re.IGNORECASE) for p in settings.answer_framing]
+
+    def check(self, sentence: str, backing: Sequence[Sentence]) -> str | None:
+        """Why `sentence` may not stand for the sentences `backing` it, or None when it may."""
         if any(p.search(sentence) for p in self.meta):
-            return Verdict(False, "about the text, not the news", ())
-        source_text = " ".join(s.text for s in sources)
-        changed = [q for q in quotations(sentence) if normalise_quote(q) not in normalise_quote(source_text)]
-        if changed:
-            return Verdict(False, f"quotation not in sources: {changed[0]!r}", ())
-        missing_dates = stated_dates(sentence) - stated_dates(source_text)
-        if missing_dates:
-            return Verdict(False, f"date not in sources: {', '.join(sorted(missing_dates))}", ())
-        missing_numbers = stated_numbers(sentence) - stated_numbers(source_text)
-        if missing_numbers:
-            return Verdict(False, f"number not in sources: {', '.join(sorted(missing_numbers))}", ())
+            return "about the text, not the news"
+        source_text = " ".join(s.text for s in backing)
+        if changed := [q for q in quotations(sentence) if normalise_quote(q) not in normalise_quote(source_text)]:
+            return f"quotation not in sources: {changed[0]!r}"
+        if missing_dates := stated_dates(sentence) - stated_dates(source_text):
+            return f"date not in sources: {', '.join(sorted(missing_dates))}"
+        if missing_numbers := stated_numbers(sentence) - stated_numbers(source_text):
+            return f"number not in sources: {', '.join(sorted(missing_numbers))}"
         lowered = source_text.lower()
         # A whole word of the sources: "Kim" is not backed by "kimchi", nor "Xi" by "taxi".
-        missing_names = sorted(
+        if missing_names := sorted(
             n for n in stated_names(sentence) if not re.search(rf"(?<!\w){re.escape(n.lower())}(?!\w)", lowered)
-        )
-        if missing_names:
-            return Verdict(False, f"name not in sources: {', '.join(missing_names)}", ())
-        similarity = self.encoder.encode([s.text for s in sources]) @ self.encoder.encode([sentence])[0]
-        best = float(similarity.max()) if len(sources) else 0.0
+        ):
+            return f"name not in sources: {', '.join(missing_names)}"
+        similarity = self.encoder.encode([s.text for s in backing]) @ self.encoder.encode([sentence])[0]
+        best = float(similarity.max()) if len(backing) else 0.0
         if best < self.min_similarity:
-            return Verdict(False, f"not close to any source sentence (best similarity {best:.2f})", ())
-        # Cited: the closest source sentence, and any other that is about as close.
-        order = np.argsort(-similarity, kind="stable")
-        cited = [i for i in order if i == order[0] or similarity[i] >= self.cite_similarity]
-        return Verdict(True, None, tuple(src for i in cited for src in sources[i].sources))
+            return f"not close to any source sentence (best similarity {best:.2f})"
+        return None
 
     def unframed(self, text: str) -> str:
         """The answer without the frame a chat model puts round it: "The report is: \"X.\"" is "X."."""
@@ -111,7 +91,7 @@ class FaithfulnessGuard:
                 return stripped
         return text.strip()
 
-    def check_generation(self, text: str, sources: Sequence[Fact]) -> tuple[GuardedSentence, ...]:
+    def check_generation(self, text: str, backing: Sequence[Sentence]) -> tuple[GuardedSentence, ...]:
         """Each sentence of one generated text, unframed, with its verdict; an empty text is one
         empty sentence, rejected, so that its fact still gets a replacement."""
         guarded = []
@@ -121,19 +101,22 @@ class FaithfulnessGuard:
             elif not sentence.endswith(SENTENCE_END):
                 guarded.append(GuardedSentence(sentence, "unfinished sentence"))
             else:
-                verdict = self.check(sentence, sources)
-                guarded.append(GuardedSentence(sentence, verdict.reason, verdict.backing))
+                guarded.append(GuardedSentence(sentence, self.check(sentence, backing)))
         return tuple(guarded)
 
 
-def run(work: EventWork, params: dict, models: Models) -> tuple[EventWork, dict]:
-    """Each fused sentence checked against its own fact's sentences; a kept one is backed by all
-    of them and by nothing else, so it cites the fact's outlets, never more."""
-    guard = FaithfulnessGuard(models.encoder, **params)
-    guarded = []
-    for fact, generation in zip(work.fused, work.generations):
-        sources = [Fact(s.text, (s,)) for s in fact.sources]
-        first = guard.check_generation(generation.text, sources)[0]  # one fact, one sentence
-        guarded.append(GuardedSentence(first.text, first.reason, fact.sources if first.ok else ()))
-    counts = {"checked": len(guarded), "passed": sum(g.ok for g in guarded)}
-    return dataclasses.replace(work, guarded=tuple(guarded)), counts
+class GuardStage:
+    """Each fused sentence checked against its own fact's sentences; a kept one stands for that
+    fact, so it cites the fact's outlets, never more."""
+
+    reads = ("fused", "generations")
+    writes = ("guarded",)
+
+    def __init__(self, settings: GuardSettings, models: Models):
+        self.guard = FaithfulnessGuard(models.encoder, settings)
+
+    def __call__(self, work: EventWork) -> tuple[EventWork, dict]:
+        # One fact, one sentence: the generation's first.
+        guarded = [self.guard.check_generation(g.text, fact.sentences)[0] for fact, g in zip(work.fused, work.generations)]
+        counts = {"checked": len(guarded), "passed": sum(g.ok for g in guarded)}
+        return dataclasses.replace(work, guarded=tuple(guarded)), counts

@@ -1,4 +1,11 @@
-"""Stage: read an event's article files into `Article` records, and its reference summary if any."""
+"""Stage: read an event's article files into `Article` records, and its reference summary if any.
+
+An article is one file in the event's folder (`event.inputs`: a folder, a file or a glob): .txt or
+.md, UTF-8 text, one block per line (a paragraph, a heading, a menu item; blank lines are
+skipped); or .html, whose article text trafilatura extracts. A first line "date YYYY-MM-DD" gives
+the article's date. The title is the first of the opening blocks that reads as a headline. The
+outlet is the event's `outlets` entry for the file name, else the file name without its suffix.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +26,7 @@ from charset_normalizer import from_bytes
 
 from summarize.errors import InputError
 from summarize.nlp.sentence_splitter import SENTENCE_END
+from summarize.settings import ReadSettings
 from summarize.types import Article, EventWork, Models
 
 # Our scraper writes the page's date as a leading "date YYYY-MM-DD" token.
@@ -202,40 +210,32 @@ def parse_article(text: str, *, article_id: str, outlet: str, path: str, sha256:
     )
 
 
-def read_articles(
-    inputs: str,
-    outlets: Mapping[str, str] | None = None,
-    *,
-    suffixes: tuple[str, ...] = (".txt", ".md", ".html", ".htm"),
-    max_bytes: int = 2_000_000,
-    detect_encoding: bool = False,
-    min_articles: int = 2,
-) -> list[Article]:
+def read_articles(inputs: str, outlets: Mapping[str, str], settings: ReadSettings) -> list[Article]:
     """One `Article` per file; the outlet comes from `outlets` (keyed by file name) or the file stem."""
-    outlets = outlets or {}
-    articles = []
-    files = find_article_files(inputs, tuple(s.lower() for s in suffixes))
-    if len(files) < min_articles:
+    files = find_article_files(inputs, tuple(s.lower() for s in settings.suffixes))
+    if len(files) < settings.min_articles:
         raise InputError(
-            f"{len(files)} article file(s) at {inputs}: a multi-document brief needs read.min_articles={min_articles}"
+            f"{len(files)} article file(s) at {inputs}: a multi-document brief needs read.min_articles={settings.min_articles}"
         )
     root = input_root(inputs)
-    for path in files:
-        data = read_article_bytes(path, root, max_bytes)
-        text = decode(data, path, detect_encoding)
-        if path.suffix.lower() in (".html", ".htm"):
-            text = html_to_text(text, path)
-        article = parse_article(
-            text,
-            article_id=path.stem,
-            outlet=normalise_line(outlets.get(path.name, path.stem)),  # a file name can hold escapes too
-            path=str(path),
-            sha256=hashlib.sha256(data).hexdigest(),
-        )
-        if not article.paragraphs:  # only a BOM, Unicode spaces or the date line
-            raise InputError(f"{path}: no text in the file")
-        articles.append(article)
-    return articles
+    return [read_article(path, root, outlets, settings) for path in files]
+
+
+def read_article(path: Path, root: Path, outlets: Mapping[str, str], settings: ReadSettings) -> Article:
+    data = read_article_bytes(path, root, settings.max_bytes)
+    text = decode(data, path, settings.detect_encoding)
+    if path.suffix.lower() in (".html", ".htm"):
+        text = html_to_text(text, path)
+    article = parse_article(
+        text,
+        article_id=path.stem,
+        outlet=normalise_line(outlets.get(path.name, path.stem)),  # a file name can hold escapes too
+        path=str(path),
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+    if not article.paragraphs:  # only a BOM, Unicode spaces or the date line
+        raise InputError(f"{path}: no text in the file")
+    return article
 
 
 def read_reference(path: str | None) -> str | None:
@@ -247,9 +247,18 @@ def read_reference(path: str | None) -> str | None:
         raise InputError(f"event.reference {path}: {exc.strerror or exc}") from exc
 
 
-def run(work: EventWork, params: dict, models: Models | None = None) -> tuple[EventWork, dict]:
-    event = work.event
-    articles = read_articles(event.inputs, event.outlets, **params)
-    reference = read_reference(event.reference)
-    counts = {"articles": len(articles), "blocks": sum(len(a.paragraphs) for a in articles)}
-    return dataclasses.replace(work, articles=tuple(articles), reference=reference), counts
+class ReadStage:
+    """The event's article files as `Article` records, and its reference summary if any."""
+
+    reads = ("event",)
+    writes = ("articles", "reference")
+
+    def __init__(self, settings: ReadSettings, models: Models | None = None):
+        self.settings = settings
+
+    def __call__(self, work: EventWork) -> tuple[EventWork, dict]:
+        event = work.event
+        articles = read_articles(event.inputs, event.outlets, self.settings)
+        reference = read_reference(event.reference)
+        counts = {"articles": len(articles), "blocks": sum(len(a.paragraphs) for a in articles)}
+        return dataclasses.replace(work, articles=tuple(articles), reference=reference), counts

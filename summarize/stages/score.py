@@ -8,18 +8,13 @@ from collections.abc import Sequence
 from rouge_score import rouge_scorer
 
 from summarize.nlp.sentence_splitter import punkt_tokenizer
+from summarize.settings import ScoreSettings
 from summarize.types import Article, Brief, EventWork, Models
 
 
-def rouge(
-    summary_sentences: Sequence[str],
-    reference: str,
-    *,
-    rouge_types: Sequence[str] = ("rouge1", "rouge2", "rougeL", "rougeLsum"),
-    use_stemmer: bool = True,
-) -> dict[str, dict[str, float]]:
+def rouge(summary_sentences: Sequence[str], reference: str, settings: ScoreSettings) -> dict[str, dict[str, float]]:
     """F1, precision and recall in percent. rougeLsum wants one sentence per line on both sides."""
-    scorer = rouge_scorer.RougeScorer(list(rouge_types), use_stemmer=use_stemmer)
+    scorer = rouge_scorer.RougeScorer(list(settings.rouge_types), use_stemmer=settings.use_stemmer)
     reference_lines = "\n".join(punkt_tokenizer().tokenize(reference))
     scores = scorer.score(reference_lines, "\n".join(summary_sentences))
     return {
@@ -32,16 +27,10 @@ def rouge(
     }
 
 
-def score_brief(
-    brief: Brief,
-    sources: Sequence[Article],
-    reference: str | None = None,
-    *,
-    rouge_types: Sequence[str] = ("rouge1", "rouge2", "rougeL", "rougeLsum"),
-    use_stemmer: bool = True,
-) -> dict:
+def score_brief(brief: Brief, articles: Sequence[Article], reference: str | None, settings: ScoreSettings) -> dict:
+    """Reference-free figures of the brief against the cleaned `articles`, and ROUGE when there is a reference."""
     sentences = brief.sentences
-    source_words = sum(len(a.text.split()) for a in sources)
+    source_words = sum(len(a.text.split()) for a in articles)
     scores: dict = {
         "words": brief.word_count,
         "sentences": len(sentences),
@@ -58,12 +47,19 @@ def score_brief(
         "disagreements_flagged": len(brief.disagreements),
     }
     if reference is not None:
-        scores["rouge"] = rouge(
-            [s.text for s in sentences], reference, rouge_types=rouge_types, use_stemmer=use_stemmer
-        )
+        scores["rouge"] = rouge([s.text for s in sentences], reference, settings)
     return scores
 
 
-def run(work: EventWork, params: dict, models: Models) -> tuple[EventWork, dict]:
-    scores = score_brief(work.brief, work.cleaned, work.reference, **params)
-    return dataclasses.replace(work, scores=scores), {k: v for k, v in scores.items() if k != "rouge"}
+class ScoreStage:
+    """The brief scored: ROUGE against a reference when there is one, and reference-free figures always."""
+
+    reads = ("reference", "cleaned", "brief")
+    writes = ("scores",)
+
+    def __init__(self, settings: ScoreSettings, models: Models):
+        self.settings = settings
+
+    def __call__(self, work: EventWork) -> tuple[EventWork, dict]:
+        scores = score_brief(work.brief, work.cleaned, work.reference, self.settings)
+        return dataclasses.replace(work, scores=scores), {k: v for k, v in scores.items() if k != "rouge"}

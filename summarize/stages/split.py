@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from summarize.errors import InputError
 from summarize.nlp.sentence_splitter import punkt_tokenizer
+from summarize.settings import SplitSettings
 from summarize.types import Article, EventWork, Models, Sentence
 
 
@@ -26,46 +27,38 @@ def mend_number_signs(pieces: Sequence[str]) -> list[str]:
     return mended
 
 
-def split_sentences(
-    articles: Sequence[Article],
-    *,
-    model: str = "english",
-    abbreviations: Sequence[str] = (),
-    min_words: int = 5,
-    max_words: int = 80,
-    drop_patterns: Sequence[str] = (),
-) -> tuple[list[Sentence], dict[str, int]]:
+def split_sentences(articles: Sequence[Article], settings: SplitSettings) -> tuple[list[Sentence], dict[str, int]]:
     """Sentences of every article in order, and counts of those dropped by length or pattern."""
-    tokenizer = punkt_tokenizer(model, tuple(sorted(a.lower().rstrip(".") for a in abbreviations)))
-    drop = [re.compile(p, re.IGNORECASE) for p in drop_patterns]
+    tokenizer = punkt_tokenizer(settings.model, tuple(sorted(a.lower().rstrip(".") for a in settings.abbreviations)))
+    drop = [re.compile(p, re.IGNORECASE) for p in settings.drop_patterns]
     sentences: list[Sentence] = []
     counts = {"sentences": 0, "dropped_by_length": 0, "dropped_by_pattern": 0}
     for article in articles:
         position = 0
         for paragraph in article.paragraphs:
             for text in mend_number_signs(tokenizer.tokenize(paragraph)):
-                if not min_words <= len(text.split()) <= max_words:
+                if not settings.min_words <= len(text.split()) <= settings.max_words:
                     counts["dropped_by_length"] += 1
-                    continue
-                if any(p.search(text) for p in drop):
+                elif any(p.search(text) for p in drop):
                     counts["dropped_by_pattern"] += 1
-                    continue
-                sentences.append(
-                    Sentence(
-                        id=f"{article.id}:{position}",
-                        article_id=article.id,
-                        outlet=article.outlet,
-                        text=text,
-                        position=position,
-                    )
-                )
-                position += 1
+                else:
+                    sentences.append(Sentence(f"{article.id}:{position}", article.id, article.outlet, text, position))
+                    position += 1
     counts["sentences"] = len(sentences)
     return sentences, counts
 
 
-def run(work: EventWork, params: dict, models: Models) -> tuple[EventWork, dict]:
-    sentences, counts = split_sentences(work.cleaned, **params)
-    if not sentences:
-        raise InputError(f"no sentences of {params['min_words']}+ words left in {work.event.id}")
-    return dataclasses.replace(work, sentences=tuple(sentences)), counts
+class SplitStage:
+    """The cleaned paragraphs as sentences, by NLTK's Punkt, offline."""
+
+    reads = ("event", "cleaned")
+    writes = ("sentences",)
+
+    def __init__(self, settings: SplitSettings, models: Models):
+        self.settings = settings
+
+    def __call__(self, work: EventWork) -> tuple[EventWork, dict]:
+        sentences, counts = split_sentences(work.cleaned, self.settings)
+        if not sentences:
+            raise InputError(f"no sentences of {self.settings.min_words}+ words left in {work.event.id}")
+        return dataclasses.replace(work, sentences=tuple(sentences)), counts
