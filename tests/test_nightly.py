@@ -45,6 +45,17 @@ def test_runs_every_configured_event_by_default(tmp_path):
     assert f"published: {available_events()[0]}" in the_log(tmp_path)
 
 
+def test_events_kept_outside_the_checkout_run_with_their_folder_on_the_search_path(tmp_path):
+    (tmp_path / "events" / "event").mkdir(parents=True)
+    (tmp_path / "events" / "event" / "quake.yaml").write_text("id: quake\ntitle: A quake\ninputs: /srv/quake\n")
+    result = nightly(tmp_path=tmp_path, python=fake_python(tmp_path), extra_env={"SUMMARIZE_EVENTS_DIR": str(tmp_path / "events")})
+
+    assert result.returncode == 0, result.stderr
+    search = f"hydra.searchpath=[file://{tmp_path / 'events'}]"
+    calls = (tmp_path / "calls").read_text().splitlines()
+    assert calls == [f"-m summarize +event={event} {search}" for event in [*available_events(), "quake"]]
+
+
 def test_failed_events_are_named_and_make_the_batch_fail(tmp_path):
     result = nightly("good", "broken_input", "unchanged", "busy", "other", tmp_path=tmp_path, python=fake_python(tmp_path))
 
