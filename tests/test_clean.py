@@ -1,4 +1,4 @@
-"""Cleaning, with the shipped patterns of conf/clean/default.yaml and the lee_beijing event's title and keywords."""
+"""Cleaning, with the shipped patterns (CleanSettings) and the lee_beijing event's title and keywords."""
 
 from __future__ import annotations
 

@@ -105,6 +105,7 @@ def test_unknown_key_is_refused_by_hydra_or_by_the_schema(compose_cfg):
         ("embed.runtime=tensorflow", "invalid setting embed.runtime: 'tensorflow' is not one of onnx, torch"),
         ("force=maybe", "invalid setting force: 'maybe' is not true or false"),
         ("publish.json_name=../x.json", "invalid setting publish.json_name: '../x.json' is not a plain file name"),
+        ("clean.boilerplate_patterns=['(cookies']", "invalid setting clean.boilerplate_patterns[0]: '(cookies' is not a regular expression"),
     ],
 )
 def test_a_value_of_the_wrong_type_or_choice_is_refused_naming_the_key(override, message):

@@ -36,7 +36,7 @@ def elements(html: str) -> list[tuple[str, dict]]:
     return parser.elements
 
 
-# The shipped publish settings (conf/publish/): the files' names the index links to.
+# The shipped publish settings (PublishSettings): the files' names the index links to.
 PUBLISH = compose_settings("+event=lee_beijing").publish
 FILES = BriefFiles.of(PUBLISH)
 

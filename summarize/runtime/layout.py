@@ -1,4 +1,4 @@
-"""Where things live in the shared folder, ${paths.shared_dir} (names as shipped in conf/publish/):
+"""Where things live in the shared folder, ${paths.shared_dir} (the file names as PublishSettings ships them):
 
     <event>/brief.md   -> current/brief.md    what readers open; these links are made once
     <event>/brief.json -> current/brief.json

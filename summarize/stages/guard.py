@@ -2,9 +2,9 @@
 
 Every number, date and name the sentence states must appear in the sentences of the fact it was
 written from, every quotation must stand in them word for word, and the sentence must be close in
-meaning to at least one of them. Names are found by capitalisation, which also catches the names
-spaCy's small model misses and costs no parse: a capitalised word counts as a name unless it opens
-the sentence and is a common word. A kept sentence cites exactly its fact's outlets.
+meaning to at least one of them. Names are found by capitalisation, with no parse: a capitalised
+word counts as a name unless it opens the sentence and is a common word. A kept sentence cites
+exactly its fact's outlets.
 """
 
 from __future__ import annotations
