@@ -84,9 +84,10 @@ def check_event_name(name: str) -> None:
 
 def load_settings(cfg: DictConfig, *, ignore: Collection[str] = ()) -> Settings:
     """The composed config as typed settings. Refuses, in one line naming the key, a key no schema
-    has (Hydra lets `+write.foo=1` through), a value of the wrong type, a value out of its range,
-    and a word that YAML read as a boolean; `ignore` names top-level keys that are not the job's
-    (the benchmark's own)."""
+    has (Hydra lets `+write.foo=1` through), a value of the wrong type, a word that YAML read as a
+    boolean, and whatever a schema's own checks refuse (a choice it does not know, a file name
+    that is a path, a broken regular expression); `ignore` names top-level keys that are not the
+    job's (the benchmark's own)."""
     known = {f.name for f in dataclasses.fields(Settings)}
     if unknown := sorted(set(cfg) - known - set(ignore)):
         raise UsageError(f"invalid setting {unknown[0]}: no such setting (the top level has {', '.join(sorted(known))})")
