@@ -3,8 +3,8 @@
     .venv/bin/python scripts/code_shape.py [CHECKOUT]     # default: this checkout
 
 A function's length runs from `def` to its last line, docstring included; its parameters leave
-out self and cls and count *args and **kwargs one each, as tests/test_architecture.py counts them
-when it holds every product function to 40 lines and 6 parameters. Prints Markdown tables.
+out self and cls and count *args and **kwargs one each. tests/test_architecture.py holds every
+product function to MAX_LINES and MAX_PARAMETERS with these same counts. Prints Markdown tables.
 """
 
 from __future__ import annotations
@@ -14,6 +14,12 @@ import sys
 from pathlib import Path
 
 ROWS = 10
+MAX_LINES = 40
+MAX_PARAMETERS = 6
+
+
+def line_count(node: ast.FunctionDef) -> int:
+    return node.end_lineno - node.lineno + 1
 
 
 def parameter_count(node: ast.FunctionDef) -> int:
@@ -30,7 +36,7 @@ def main(checkout: Path) -> None:
         modules.append((len(text.splitlines()), name))
         for node in ast.walk(ast.parse(text)):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                functions.append((node.end_lineno - node.lineno + 1, parameter_count(node), f"{name}:{node.lineno} {node.name}"))
+                functions.append((line_count(node), parameter_count(node), f"{name}:{node.lineno} {node.name}"))
     print("| longest functions | lines | parameters |\n|---|---|---|")
     for lines, parameters, where in sorted(functions, reverse=True)[:ROWS]:
         print(f"| {where} | {lines} | {parameters} |")
@@ -40,8 +46,8 @@ def main(checkout: Path) -> None:
     print("\n| largest modules | lines |\n|---|---|")
     for lines, name in sorted(modules, reverse=True)[:ROWS]:
         print(f"| {name} | {lines} |")
-    over = sum(lines > 40 for lines, _, _ in functions), sum(parameters > 6 for _, parameters, _ in functions)
-    print(f"\n{len(functions)} functions, {over[0]} over 40 lines, {over[1]} over 6 parameters; "
+    over = sum(lines > MAX_LINES for lines, _, _ in functions), sum(parameters > MAX_PARAMETERS for _, parameters, _ in functions)
+    print(f"\n{len(functions)} functions, {over[0]} over {MAX_LINES} lines, {over[1]} over {MAX_PARAMETERS} parameters; "
           f"{sum(lines for lines, _ in modules)} lines in {len(modules)} modules")
 
 

@@ -80,8 +80,7 @@ def batch_on_ray(cfg: DictConfig) -> None:
     from summarize.runtime.executor import run_on_ray
 
     hydra_cfg = HydraConfig.get()
-    every_event = available_events(hydra_cfg.searchpath)
-    names = list(cfg.executor.events) or ([hydra_cfg.runtime.choices["event"]] if "event" in cfg else every_event)
+    names = list(cfg.executor.events) or ([hydra_cfg.runtime.choices["event"]] if "event" in cfg else available_events(hydra_cfg.searchpath))
     for name in names:
         check_event_name(name)
     # This run's overrides, but for the event choice and the executor, apply to every event; and

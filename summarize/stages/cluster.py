@@ -64,7 +64,9 @@ class RankedGroup:
     best_support: int
 
 
-def rank_group(indices: np.ndarray, vectors: np.ndarray, facts: Sequence[Fact], settings: ClusterSettings, copies) -> RankedGroup:
+def rank_group(
+    indices: np.ndarray, vectors: np.ndarray, facts: Sequence[Fact], settings: ClusterSettings, copies: Sequence[Sequence[str]]
+) -> RankedGroup:
     """The cluster's facts by how many sources report them, then centrality x lead weight."""
     centroid = vectors[indices].mean(0)
     centroid /= max(float(np.linalg.norm(centroid)), 1e-9)
