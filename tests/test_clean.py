@@ -283,7 +283,9 @@ def test_a_huge_article_costs_no_more_than_its_lead(stage_settings, lee_event, p
         CleanStage(stage_settings("clean"), Models(encoder, None))(clean_stage_work(lee_event, big))
         embedded[words] = encoder.words
 
-    assert embedded[48_000] == embedded[6_000] <= 3_000
+    # Each word of the leads is embedded twice at most: in its block (the topic check) and in
+    # its sentence (the check that another article corroborates it).
+    assert embedded[48_000] == embedded[6_000] <= 2 * 3_000
 
 
 @pytest.mark.parametrize(("max_words", "whole_sentences"), [(100, 5), (110, 5), (119, 5), (120, 6)])
@@ -310,3 +312,41 @@ def test_blocks_past_the_lead_are_left_out_and_a_block_without_a_sentence_end_in
     assert counts["words_left_out"] + sum(len(p.split()) for a in work.cleaned for p in a.paragraphs) == sum(
         len(p.split()) for a in work.articles for p in a.paragraphs
     )
+
+
+SHARES = "Shares of the largest chipmaker rose 3 percent in Tokyo trading after the announcement."
+SHARES_TOO = "The largest chipmaker's shares gained 3 percent in Tokyo after the announcement."
+
+
+def test_what_two_articles_report_is_on_topic_without_a_keyword(clean):
+    """No keyword, not close to the title: dropped from one article alone, kept when another
+    article states it too (what two outlets report is the event's news)."""
+    _, dropped = clean([article("a", [BODY_1, SHARES]), article("b", [BODY_2])])
+    assert reasons(dropped) == {SHARES: "off_topic"}
+
+    cleaned, dropped = clean([article("a", [BODY_1, SHARES]), article("b", [BODY_2, SHARES_TOO])])
+    assert dropped == []
+    assert kept_blocks(cleaned) == [BODY_1, SHARES, BODY_2, SHARES_TOO]
+
+
+def test_an_article_repeating_itself_is_no_corroboration(clean):
+    _, dropped = clean([article("a", [BODY_1, SHARES, SHARES_TOO])])
+    assert reasons(dropped) == {SHARES: "off_topic", SHARES_TOO: "off_topic"}
+
+
+def test_english_read_as_french_for_its_names_is_kept(clean):
+    """Read whole, the detector calls this French: its names are."""
+    block = (
+        "Culture Minister Adrien Solère branded the break-in at the Musée Vallier in Saint-Étienne an attack "
+        "on the heritage of France, and Hélène Marchetti said it was planned."
+    )
+    _, dropped = clean([article("a", [BODY_1, block])])
+    assert "foreign_language" not in reasons(dropped).values()
+
+
+def test_an_event_with_only_a_title_keeps_its_news(clean):
+    """An event file with only id, title and inputs: no keywords to name."""
+    cleaned, dropped = clean(
+        [article("a", [BODY_1, BODY_2, BODY_3]), article("b", [BODY_2.replace("fifteen", "15"), BODY_3])], keywords=[]
+    )
+    assert set(kept_blocks(cleaned)) >= {BODY_1, BODY_2, BODY_3}

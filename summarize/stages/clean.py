@@ -83,8 +83,21 @@ class LanguageFilter:
     def is_foreign(self, block: str) -> bool:
         if len(block.split()) < MIN_WORDS_FOR_LANGUAGE:
             return False
-        detected = self.detector.detect_language_of(block)
+        # Read whole and read without its names, a block must be in another language both ways.
+        return all(self.other_language(text) for text in {block, without_names(block)})
+
+    def other_language(self, text: str) -> bool:
+        detected = self.detector.detect_language_of(text)
         return detected is not None and detected != self.language
+
+
+def without_names(block: str) -> str:
+    """The block's words that do not start with a capital, when there are enough of them. Names
+    say where a story happens, not what language it is written in: "Culture Minister Adrien
+    Solère branded the break-in ..." read whole is French to the detector. The rest alone can
+    mislead too ("met at the of the in on"), so `is_foreign` reads a block both ways."""
+    plain = [word for word in block.split() if not word[:1].isupper()]
+    return " ".join(plain) if len(plain) >= MIN_WORDS_FOR_LANGUAGE else block
 
 
 def _marker_key(block: str) -> str:
@@ -133,13 +146,38 @@ class StructureFilter:
         return dropped, candidates
 
 
-def off_topic_mask(blocks: Sequence[str], encoder: Encoder, event: EventSettings, settings: CleanSettings) -> np.ndarray:
-    """True for blocks off the event's topic.
+CHUNK_ROWS = 2048
 
-    Blocks very close to the title form the event's core; any other block must name one of
-    the event's keywords and lie close enough to the core's centroid. Similarity alone does
-    not separate teasers of neighbouring stories (other visitors to the same capital) from
-    terse body paragraphs, but the keyword does.
+
+def corroborated(blocks: Sequence[str], owners: Sequence[int], encoder: Encoder, min_cosine: float) -> np.ndarray:
+    """True for blocks with a sentence that another article states in nearly the same meaning.
+    What two outlets both report is the event's news, whatever its words; a teaser of another
+    story or a subscription blurb belongs to one outlet."""
+    split = punkt_tokenizer().tokenize
+    sentences = [split(block) or [block] for block in blocks]
+    block_of = np.repeat(np.arange(len(blocks)), [len(s) for s in sentences])
+    vectors = encoder.encode([s for block in sentences for s in block])
+    article_of = np.asarray(owners)[block_of]
+    closest = np.full(len(vectors), -1.0)
+    for start in range(0, len(vectors), CHUNK_ROWS):  # a row chunk at a time: memory stays linear
+        rows = slice(start, start + CHUNK_ROWS)
+        similarity = vectors[rows] @ vectors.T
+        similarity[article_of[rows, None] == article_of[None, :]] = -1.0
+        closest[rows] = similarity.max(1)
+    best = np.full(len(blocks), -1.0)
+    np.maximum.at(best, block_of, closest)
+    return best >= min_cosine
+
+
+def off_topic_mask(
+    blocks: Sequence[str], owners: Sequence[int], encoder: Encoder, event: EventSettings, settings: CleanSettings
+) -> np.ndarray:
+    """True for blocks off the event's topic; `owners` are the blocks' article indices.
+
+    Blocks very close to the title form the event's core; so do blocks that another article
+    corroborates. Any other block must name one of the event's keywords and lie close enough to
+    the core's centroid. Similarity alone does not separate teasers of neighbouring stories
+    (other visitors to the same capital) from terse body paragraphs, but the keyword does.
     """
     vectors = encoder.encode_passages(list(blocks))
     core = np.zeros(len(blocks), dtype=bool)
@@ -151,7 +189,7 @@ def off_topic_mask(blocks: Sequence[str], encoder: Encoder, event: EventSettings
     if event.keywords:
         pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, event.keywords)) + r")\b")
         close &= np.array([bool(pattern.search(b)) for b in blocks])
-    return ~(core | close)
+    return ~(core | close | corroborated(blocks, owners, encoder, settings.corroboration_cosine))
 
 
 def clean_articles(
@@ -160,7 +198,8 @@ def clean_articles(
     """The articles with only their on-topic body paragraphs (empty articles removed), and the drops:
     the structural checks first, then the topic check on what is left of all articles together."""
     dropped, candidates = StructureFilter(settings, event.language).sort(articles)
-    off_topic = off_topic_mask([block for _, block in candidates], encoder, event, settings) if candidates else ()
+    blocks, owners = [block for _, block in candidates], [index for index, _ in candidates]
+    off_topic = off_topic_mask(blocks, owners, encoder, event, settings) if candidates else ()
     kept: list[list[str]] = [[] for _ in articles]
     for (index, block), is_off in zip(candidates, off_topic):
         if is_off:
