@@ -5,7 +5,7 @@
 
 The pairs are tests/data/fact_pairs.jsonl: sentence pairs from lee_beijing and from dev clusters
 (those only as locators into ../shared/eval, read where it lies), each judged "same fact" or not by
-hand. Word weights come from each pair's own event, as in a run. With --fit, a logistic regression
+hand; and the pairs of the multi-outlet dev events' answer keys (bench/event_pairs.py). Word weights come from each pair's own event, as in a run. With --fit, a logistic regression
 over the rule's features is fitted with one event held out at a time, so every figure it prints is
 on pairs of events the fit did not see; the weights to configure come from a fit on all pairs.
 Prints Markdown tables.
@@ -20,6 +20,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from bench.event_pairs import EVENTS_DIR, EVENTS_SOURCE, event_sentences, load_event_pairs
 from bench.fact_pairs import LabelledPair, dev_sentences, load_fact_pairs
 from summarize.config import PROJECT_ROOT, compose_settings
 from summarize.nlp.values import load_parser, sentence_values
@@ -47,6 +48,8 @@ def event(source: str, group: str) -> tuple[tuple[Sentence, ...], dict]:
         for entry in STAGES[:2]:  # clean, split
             work, _ = entry.build(settings, models)(work)
         return work.sentences, {a.id: a.date for a in work.cleaned}
+    if source == EVENTS_SOURCE:
+        return event_sentences(EVENTS_DIR / group), {}
     cluster = next(c for c in map(json.loads, DEV_SET.read_text().splitlines()) if c["id"] == group)
     sentences = [
         Sentence(f"{index}:{position}", str(index), str(index), text, position)
@@ -93,7 +96,7 @@ def main() -> None:
     align = settings.align
     rule = FactAligner(align).rule
     antonyms = rule.antonyms
-    pairs = load_fact_pairs(PROJECT_ROOT)
+    pairs = load_fact_pairs(PROJECT_ROOT) + load_event_pairs()
     x, anchor_pairs = features_of(pairs, load_models(settings, {}).encoder, load_parser(), frozenset(align.negations), align.synonyms)
     truth = np.array([p.same for p in pairs])
     opposite = np.array([opposed(a, b, antonyms) for a, b in anchor_pairs])

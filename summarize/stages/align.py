@@ -113,13 +113,15 @@ WEEKDAY = re.compile(r"\b(?:on|this|last)\s+(?:Monday|Tuesday|Wednesday|Thursday
 class Anchors:
     """What a sentence says: the stems of its content words (names included, split at hyphens, so
     "Jae-myung" meets "Jae Myung"), its pairs of adjacent word stems, whether it states a
-    negation and whether it states a date."""
+    negation, whether it states a date, and the numbers and names it gives."""
 
     stems: frozenset[str]
     bigrams: frozenset[tuple[str, str]]
     negated: bool
     dated: bool = False
     classes: frozenset[str] = frozenset()  # the configured synonym classes it counts ("agreement")
+    numbers: frozenset[str] = frozenset()  # "3,000" and "three" are both "3000" and "3"
+    names: frozenset[str] = frozenset()  # stems of capitalised words past the first
 
 
 def sentence_anchors(
@@ -127,8 +129,10 @@ def sentence_anchors(
 ) -> Anchors:
     """`values` (parsed) are needed only for the configured classes a sentence counts: dates are
     read from the text, which costs no parse."""
-    stems, sequence, negated = set(), [], False
-    for word in WORD.findall(text):
+    stems, sequence, negated, names = set(), [], False, set()
+    for position, word in enumerate(WORD.findall(text)):
+        if position and word[:1].isupper() and len(word) >= 3:
+            names.add(stem(word.lower()))
         lower = re.sub(r"['’]s$", "", word.lower())
         if lower in negations or lower.endswith("n't"):
             negated = True
@@ -138,7 +142,26 @@ def sentence_anchors(
                 stems.add(sequence[-1])
     dated = bool(stated_dates(text) or WEEKDAY.search(text))
     counted_classes = frozenset(v.key for v in values if v.kind == "count" and v.key in classes)
-    return Anchors(frozenset(stems), frozenset(zip(sequence, sequence[1:])), negated, dated, counted_classes)
+    return Anchors(
+        frozenset(stems), frozenset(zip(sequence, sequence[1:])), negated, dated, counted_classes,
+        stated_numbers(text), frozenset(names),
+    )
+
+
+NUMBER = re.compile(r"\d+(?:\.\d+)?")
+NUMBER_WORDS = {w: str(n) for n, w in enumerate("two three four five six seven eight nine ten eleven twelve".split(), 2)}
+
+
+def stated_numbers(text: str) -> frozenset[str]:
+    """The numbers a sentence gives, in digits ("one" is left out: it is more often a pronoun)."""
+    plain = re.sub(r"(?<=\d),(?=\d{3})", "", text.lower())
+    words = {NUMBER_WORDS[w] for w in re.findall(r"[a-z]+", plain) if w in NUMBER_WORDS}
+    return frozenset(NUMBER.findall(plain)) | words
+
+
+def overlap(a: frozenset, b: frozenset) -> float:
+    """The share of the smaller set found in the other (0 when either is empty)."""
+    return len(a & b) / min(len(a), len(b)) if a and b else 0.0
 
 
 def opposed(a: Anchors, b: Anchors, antonyms: Sequence[tuple[str, str]]) -> bool:
@@ -171,12 +194,17 @@ class EventVocabulary:
 def pair_features(cosine: float, a: Anchors, b: Anchors, vocabulary: EventVocabulary) -> np.ndarray:
     """What the same-fact rule weighs: closeness in meaning (MiniLM cosine), the words the two
     share weighted by how rare they are in the event, the share of the shorter one's word pairs
-    the other repeats (who did what, in the same words), and whether both date what they report."""
+    the other repeats (who did what, in the same words), whether both date what they report,
+    whether they give a number in common, and the share of names they have in common. Outlets
+    word a fact their own way but keep its figures and names."""
     shared_bigrams = len(a.bigrams & b.bigrams) / max(1, min(len(a.bigrams), len(b.bigrams)))
-    return np.array([cosine, vocabulary.cosine(a.stems, b.stems), shared_bigrams, float(a.dated and b.dated)])
+    return np.array([
+        cosine, vocabulary.cosine(a.stems, b.stems), shared_bigrams, float(a.dated and b.dated),
+        float(bool(a.numbers & b.numbers)), overlap(a.names, b.names),
+    ])
 
 
-FEATURES = ("cosine", "word_cosine", "shared_bigrams", "both_dated")
+FEATURES = ("cosine", "word_cosine", "shared_bigrams", "both_dated", "shared_number", "shared_names")
 
 
 @dataclass(frozen=True, slots=True)
