@@ -297,6 +297,13 @@ class ClaimsSettings:
     approximate_tolerance away from it (reporters round)."""
 
     approximate_tolerance: float = 0.1
+    # Statements in sentences of different facts are compared when the sentences are at least this
+    # close in meaning (MiniLM cosine) ...
+    related_cosine: float = 0.6
+    # ... and count the same noun, or two nouns at least this close ("homes" / "houses").
+    synonym_cosine: float = 0.7
+    # A dispute between sentences of different facts needs this many independent sources taking part.
+    min_sources: int = 3
     # The classes of words that count the same thing, as the align stage reads them.
     synonyms: dict[str, list[str]] = II("align.synonyms")
 

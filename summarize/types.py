@@ -263,6 +263,9 @@ class EventWork:
     facts: tuple[Fact, ...] = ()
     copies: tuple[tuple[str, ...], ...] = ()  # outlets whose articles are copies of one another
     disagreements: tuple[Disagreement, ...] = ()
+    # The facts with only the sentences that give the value most sources give (or a compatible
+    # one): what the brief ranks and cites; the other values stand in `disagreements`.
+    attributed: tuple[Fact, ...] = ()
     subtopics: tuple[Subtopic, ...] = ()
     fused: tuple[Fact, ...] = ()  # the facts the neural writer fused, each from all its outlets
     generations: tuple[Generation, ...] = ()  # one per fused fact

@@ -1,26 +1,48 @@
-"""The claims stage: within one fact, values of one quantity or date that outlets state differently."""
+"""The claims stage: where outlets state different values of one quantity, a date or a name, which
+value most independent sources give, and the facts left citing only the outlets that give it."""
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import pytest
-from factories import sentence
+from factories import article, event, sentence
 
-from summarize.nlp.values import load_parser, sentence_values
-from summarize.stages.claims import conflicting, fact_disagreements
-from summarize.types import Fact
+from summarize.nlp.values import load_parser
+from summarize.stages.claims import ClaimsStage, conflicting
+from summarize.types import EventWork, Fact, Models
+
+
+@pytest.fixture(scope="module")
+def parser():
+    return load_parser()
 
 
 @pytest.fixture
-def disagreements_in(stage_settings):
-    synonyms, tolerance = stage_settings("align").synonyms, stage_settings("claims").approximate_tolerance
+def claims(stage_settings, encoder, parser):
+    stage = ClaimsStage(stage_settings("claims"), Models(encoder, None, parser))
 
+    def claims(*facts_said: list[tuple[str, str]], dates: dict[str, dt.date] | None = None, copies=()) -> EventWork:
+        """Each argument is one fact as the align stage grouped it: (outlet, sentence) pairs; each
+        outlet is its own article, dated from `dates`."""
+        position = itertools.count()
+        facts = []
+        for said in facts_said:
+            sentences = tuple(sentence(text, outlet=o, article_id=o, position=next(position)) for o, text in said)
+            facts.append(Fact(sentences[0].text, sentences))
+        outlets = sorted({o for said in facts_said for o, _ in said})
+        cleaned = tuple(article(o, ["-"], outlet=o, date=(dates or {}).get(o)) for o in outlets)
+        return stage(EventWork(event(), cleaned=cleaned, facts=tuple(facts), copies=tuple(copies)))[0]
+
+    return claims
+
+
+@pytest.fixture
+def disagreements_in(claims):
     def disagreements_in(said: list[tuple[str, str]], dates: dict[str, dt.date] | None = None):
-        """`said`: (outlet, sentence) pairs stating one fact; each outlet is its own article, dated from `dates`."""
-        sources = tuple(sentence(text, outlet=outlet, article_id=outlet, position=i) for i, (outlet, text) in enumerate(said))
-        values = sentence_values(sources, load_parser(), dates or {}, synonyms=synonyms)
-        return fact_disagreements(Fact(sources[0].text, sources), values, tolerance)
+        """`said`: (outlet, sentence) pairs stating one fact."""
+        return list(claims(said, dates=dates).disagreements)
 
     return disagreements_in
 
@@ -34,8 +56,9 @@ def test_different_counts_of_the_same_thing_are_flagged_with_their_outlets(disag
         ]
     )
     assert (flag.kind, flag.subject) == ("count", "agreement")
-    assert flag.values == (("14 memorandums", ("UNN",)), ("15 agreements / 15 cooperation agreements", ("French", "Saif")))
-    assert flag.fact.startswith("During the talks")
+    # The value most sources give first; the fact is worded as one of them words it.
+    assert flag.values == (("15 agreements / 15 cooperation agreements", ("French", "Saif")), ("14 memorandums", ("UNN",)))
+    assert flag.fact.startswith("Trade was highlighted")
 
 
 def test_any_counted_noun_is_compared_not_only_configured_ones(disagreements_in):
@@ -89,7 +112,100 @@ def test_one_outlet_alone_is_never_a_disagreement(disagreements_in):
 @pytest.mark.parametrize(
     ("a", "b", "expected"),
     [("15", "14", True), ("15", "15", False), (">200", "250", False), (">200", "150", True), ("~300", "310", False),
-     ("~300", "400", True), (">200", ">300", False), ("2026-01-05", "2026-01-06", True)],
+     ("~300", "400", True), (">200", ">300", False), ("2026-01-05", "2026-01-06", True),
+     # "at least two" and "two"; "more than 9,000" and "9,000": a bound agrees with its own number.
+     (">2", "2", False), (">9000", "9000", False), ("<50", "50", False)],
 )
 def test_conflicting_values(a, b, expected, stage_settings):
     assert conflicting(a, b, stage_settings("claims").approximate_tolerance) is expected
+
+
+def outlets_cited(work: EventWork) -> dict[str, set[str]]:
+    """Each attributed fact's wording and the outlets it cites."""
+    return {f.text: set(f.outlets) for f in work.attributed}
+
+
+def test_a_fact_is_worded_with_the_value_most_sources_give(claims):
+    work = claims(
+        [
+            ("C", "The collapse left 19 people injured."),
+            ("A", "The collapse injured 14 people, officials said."),
+            ("B", "Fourteen people were injured in the collapse."),
+        ]
+    )
+    (flag,) = work.disagreements
+    assert [outlets for _, outlets in flag.values] == [("A", "B"), ("C",)]
+    # C stays cited: the brief marks the value it shows as disputed and lists C under 19.
+    (fact,) = work.attributed
+    assert fact.text == "The collapse injured 14 people, officials said." and set(fact.outlets) == {"A", "B", "C"}
+
+
+def test_the_value_most_independent_sources_give_wins_over_copies(claims):
+    # A and its copy A2 say 14: one source; B and C, two sources, say 19.
+    work = claims(
+        [
+            ("A", "The collapse injured 14 people."),
+            ("A2", "The collapse injured 14 people."),
+            ("B", "The collapse injured 19 people."),
+            ("C", "Nineteen people were injured in the collapse."),
+        ],
+        copies=[("A", "A2")],
+    )
+    (flag,) = work.disagreements
+    assert flag.values[0][1] == ("B", "C")
+    assert work.attributed[0].text == "The collapse injured 19 people."
+
+
+def test_values_of_the_same_thing_in_facts_kept_apart_are_compared(claims):
+    """The minority's own fact would cite its outlet for a value most sources contradict: it goes,
+    and its value stands in the disagreement."""
+    work = claims(
+        [("A", "The mine collapse killed 14 workers on Tuesday."), ("B", "The mine collapse on Tuesday killed 14 workers.")],
+        [("C", "Rescuers said the collapse of the mine killed 11 workers.")],
+    )
+    (flag,) = work.disagreements
+    assert flag.subject == "worker" and [o for _, o in flag.values] == [("A", "B"), ("C",)]
+    assert [set(f.outlets) for f in work.attributed] == [{"A", "B"}]
+
+
+def test_dates_of_two_facts_are_not_compared(disagreements_in, claims):
+    work = claims(
+        [("A", "Lee arrived in Beijing on Sunday, January 4, for a four-day state visit.")],
+        [("B", "Lee met Xi in Beijing on Monday, January 5, during his four-day state visit.")],
+        [("C", "Lee met Xi in Beijing on January 5 during his state visit.")],
+        dates={o: dt.date(2026, 1, 6) for o in "ABC"},
+    )
+    assert work.disagreements == ()
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        # A bound and the number it bounds agree.
+        [("A", "At least two crew members were rescued from the sea."), ("B", "Two crew members were rescued from the sea.")],
+        # An increment is no statement of the total.
+        [("A", "Rescuers brought six miners to the surface."), ("B", "Rescuers brought seven more miners to the surface.")],
+        # Two values of one quantity in one sentence compare with nothing.
+        [("A", "The toll rose from 12 deaths on Monday to 15 deaths on Tuesday."), ("B", "The toll stood at 15 deaths.")],
+    ],
+)
+def test_compatible_statements_are_no_disagreement(disagreements_in, said):
+    assert disagreements_in(said) == []
+
+
+def test_a_name_spelt_two_ways_is_a_disagreement(disagreements_in):
+    (flag,) = disagreements_in(
+        [
+            ("A", "The museum's director, Hélène Marchetti, said the alarm had been cut."),
+            ("B", "Director Hélène Marchand said the alarm system had been cut."),
+            ("C", "Hélène Marchetti, the director, said the alarm had been disabled."),
+        ]
+    )
+    assert flag.kind == "name"
+    assert [o for _, o in flag.values] == [("A", "C"), ("B",)]
+
+
+def test_two_people_with_one_first_name_are_not_a_disagreement(disagreements_in):
+    assert disagreements_in(
+        [("A", "Minister John Carter said the talks would go on."), ("B", "Minister John Whitfield said the talks would go on.")]
+    ) == []

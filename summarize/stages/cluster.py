@@ -97,7 +97,7 @@ def cluster_subtopics(facts: Sequence[Fact], copies: Sequence[Sequence[str]], ti
 class ClusterStage:
     """The facts grouped into subtopics, each headed by a short phrase, and ranked."""
 
-    reads = ("event", "facts", "copies")
+    reads = ("event", "attributed", "copies")
     writes = ("subtopics",)
 
     def __init__(self, settings: ClusterSettings, models: Models):
@@ -105,6 +105,6 @@ class ClusterStage:
         self.models = models
 
     def __call__(self, work: EventWork) -> tuple[EventWork, dict]:
-        subtopics = cluster_subtopics(work.facts, work.copies, work.event.title or "", self.settings, self.models)
+        subtopics = cluster_subtopics(work.attributed, work.copies, work.event.title or "", self.settings, self.models)
         counts = {"subtopics": len(subtopics), "sizes": [len(s.facts) for s in subtopics]}
         return dataclasses.replace(work, subtopics=tuple(subtopics)), counts
