@@ -157,6 +157,25 @@ class Disagreement:
         }
 
 
+def counted(count: int, noun: str) -> str:
+    """"1 outlet", "6 outlets": the number and its noun, as every output words a count."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def coverage_phrase(outlets: int, sources: int) -> str:
+    """How many outlets an event's brief drew on and how many independent sources they are
+    ("6 outlets, 5 independent sources"), in the one wording brief.md, brief.html, brief.json and
+    the index share. Always both parts, outlets first, so that the first "<N> outlets" a reader or
+    a program finds anywhere is the length of brief.json's "outlets" list."""
+    return f"{counted(outlets, 'outlet')}, {counted(sources, 'independent source')}"
+
+
+def support_phrase(support: int, sources: int) -> str:
+    """How many of the event's independent sources report one brief sentence ("2 of 5 independent
+    sources"), the same in every output; copies count once on both sides of the "of"."""
+    return f"{support} of {counted(sources, 'independent source')}"
+
+
 @dataclass(frozen=True, slots=True)
 class Brief:
     event_id: str
@@ -175,6 +194,13 @@ class Brief:
     def source_count(self) -> int:
         """How many sources the brief drew on, cited or not."""
         return count_sources(self.outlets, self.copies)
+
+    @property
+    def coverage(self) -> str:
+        return coverage_phrase(len(self.outlets), self.source_count)
+
+    def support_text(self, sentence: BriefSentence) -> str:
+        return support_phrase(self.support(sentence), self.source_count)
 
     @property
     def sentences(self) -> tuple[BriefSentence, ...]:

@@ -134,5 +134,6 @@ def test_coverage_table_marks_are_brief_json_outlets(published):
 def test_sentences_show_their_outlets_and_backing(published):
     html, doc = published
     first = doc["sections"][0]["sentences"][0]
-    assert f"{first['outlets_backing']} outlets" in html
+    assert f'<span class="backing">{first["support"]}</span>' in html
+    assert first["support"] == f"{first['outlets_backing']} independent sources"
     assert "also reported by" in html

@@ -122,9 +122,9 @@ def test_markdown_document(tmp_path, sample, publish):
 
     assert md.startswith("# Lee visits China\n")
     assert "**2026-01-06**" in md
-    assert f"{b.word_count} words from 3 outlets" in md
+    assert f"{b.word_count} words from 3 outlets, 3 independent sources ·" in md
     assert "## Summit, Beijing" in md and "## Business" in md
-    assert f"- {S1} *[Devdiscourse; also reported by UNN (citing AP): 2 of 3 outlets]*" in md
+    assert f"- {S1} *[Devdiscourse; also reported by UNN (citing AP): 2 of 3 independent sources]*" in md
     assert md.index("## Summit, Beijing") < md.index(S2) < md.index("## Business") < md.index(S3)
     sources_part = md[md.index("## Sources"):]
     assert "**Devdiscourse**: Strengthening Alliances (2026-01-04)" in sources_part

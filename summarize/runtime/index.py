@@ -26,6 +26,7 @@ from summarize.runtime.layout import ADMIN_DIR, BriefFiles
 from summarize.runtime.lock import EventLock
 from summarize.runtime.render import CSP, html_environment
 from summarize.settings import PublishSettings, is_plain_name
+from summarize.types import count_sources, coverage_phrase
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +52,11 @@ class EventEntry:
     disagreements: int
     has_html: bool
     failure: dict | None  # the last run's failure, only when it came after this brief
+    sources: int = 0  # independent sources: outlets carrying copies of one article count once
+
+    @property
+    def coverage(self) -> str:
+        return coverage_phrase(self.outlets, self.sources)
 
     @property
     def newest(self) -> dt.datetime:
@@ -96,6 +102,14 @@ def read_json(path: Path) -> dict | None:
     return found if isinstance(found, dict) else None
 
 
+def independent_sources(document: dict) -> int:
+    """brief.json's count of independent sources; a brief published before it carried one still
+    lists its outlets and copies, which give the same count."""
+    if isinstance(document.get("independent_sources"), int):
+        return document["independent_sources"]
+    return count_sources(document.get("outlets", []), document.get("copies", []))
+
+
 def event_entry(shared_dir: Path, event_id: str, files: BriefFiles) -> EventEntry | None:
     folder = shared_dir / event_id
     document = read_json(folder / "current" / files.json)
@@ -119,6 +133,7 @@ def event_entry(shared_dir: Path, event_id: str, files: BriefFiles) -> EventEntr
         version=Path(os.readlink(folder / "current")).name if (folder / "current").is_symlink() else None,
         first_sentences=sentences[:SUMMARY_SENTENCES],
         outlets=len(document.get("outlets", [])),
+        sources=independent_sources(document),
         disagreements=len(document.get("disagreements", [])),
         has_html=(folder / files.html).is_file(),
         failure=failure,

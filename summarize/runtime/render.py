@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import jinja2
 
 from summarize.runtime.layout import BriefFiles
-from summarize.types import Article, Brief
+from summarize.types import Article, Brief, BriefSentence
 
 # Characters that would turn article text into live Markdown or HTML.
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
@@ -35,32 +35,36 @@ def json_text(document: dict) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False, default=_json_default) + "\n"
 
 
+def sentence_record(brief: Brief, sentence: BriefSentence) -> dict:
+    """One brief sentence in brief.json: what brief.html shows of it, and the sentences behind it."""
+    return {
+        "text": sentence.text,
+        "shown": sentence.shown,
+        # The outlet whose wording is shown; the others report the same fact.
+        "wording_outlet": sentence.wording_outlet,
+        "generated": sentence.generated,
+        "outlets": list(sentence.outlets),
+        # "2 of 5": kept for programs that read it; "support" is the wording every output shows.
+        "outlets_backing": f"{brief.support(sentence)} of {brief.source_count}",
+        "support": brief.support_text(sentence),
+        "disputed": any(s.id in brief.disputed_sentence_ids for s in sentence.backing),
+        "sources": [dataclasses.asdict(s) for s in sentence.backing],
+    }
+
+
 def brief_document(brief: Brief, articles: Sequence[Article], scores: dict, generated_at: str) -> dict:
     """brief.json's content (without the run key, which the publisher adds)."""
     return {
         "event": {"id": brief.event_id, "title": brief.title, "date": brief.date},
         "generated_at": generated_at,
         "words": brief.word_count,
-        "outlets": list(brief.outlets),
+        "outlets": list(brief.outlets),  # every outlet, copies included
+        # The index words its entry from these two numbers, as brief.md and brief.html do.
+        "independent_sources": brief.source_count,
+        "coverage": brief.coverage,
         "copies": [list(group) for group in brief.copies],
         "sections": [
-            {
-                "label": section.label,
-                "sentences": [
-                    {
-                        "text": sentence.text,
-                        "shown": sentence.shown,
-                        # The outlet whose wording is shown; the others report the same fact.
-                        "wording_outlet": sentence.wording_outlet,
-                        "generated": sentence.generated,
-                        "outlets": list(sentence.outlets),
-                        "outlets_backing": f"{brief.support(sentence)} of {brief.source_count}",
-                        "disputed": any(s.id in brief.disputed_sentence_ids for s in sentence.backing),
-                        "sources": [dataclasses.asdict(s) for s in sentence.backing],
-                    }
-                    for sentence in section.sentences
-                ],
-            }
+            {"label": section.label, "sentences": [sentence_record(brief, s) for s in section.sentences]}
             for section in brief.sections
         ],
         "disagreements": [d.as_record() for d in brief.disagreements],
