@@ -44,7 +44,7 @@ def write(encoder, stage_settings):
     """Guard the generations as the guard stage does, then write as the write stage does."""
 
     def run(subtopics, texts, **overrides):
-        fused = tuple(facts_to_fuse(subtopics))
+        fused = tuple(facts_to_fuse(subtopics, ()))
         generated = EventWork(event(), fused=fused, generations=tuple(Generation(t, 10, 0, 5) for t in texts))
         guarded = GuardStage(stage_settings("guard"), Models(encoder, None))(generated)[0].guarded
         return write_brief(work(subtopics, fused=fused, guarded=guarded), encoder, stage_settings("write", **overrides))
@@ -53,7 +53,7 @@ def write(encoder, stage_settings):
 
 
 def test_only_facts_of_two_or_more_outlets_are_fused(subtopics, summit):
-    assert facts_to_fuse(subtopics) == [summit]
+    assert facts_to_fuse(subtopics, ()) == [summit]
     assert fact_documents(summit) == [SUMMIT, SUMMIT_TOO]
 
 
@@ -110,3 +110,7 @@ def test_a_kept_fusion_is_backed_by_every_sentence_of_its_fact(write, encoder, s
 
     assert brief.sentences[0].generated and brief.sentences[0].backing == summit.sentences
     assert FaithfulnessGuard(encoder, stage_settings("guard")).check(FUSED, summit.sentences) is None
+
+
+def test_a_fact_only_copies_of_one_article_state_is_not_fused(summit):
+    assert facts_to_fuse([subtopic("Summit", [summit])], (tuple(summit.outlets),)) == []

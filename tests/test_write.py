@@ -190,3 +190,24 @@ def test_subtopics_with_no_usable_sentence_give_no_section(write):
 def test_no_subtopics_gives_an_empty_brief(write):
     brief = write([])
     assert brief.sections == () and brief.word_count == 0 and brief.outlets == ()
+
+
+def test_the_core_fact_leads_the_brief_even_when_another_covers_more(encoder, stage_settings):
+    """The fact the most independent sources report is always taken and comes first, though the
+    coverage plan alone would spend the budget on two shorter sentences."""
+    core = supported(WEATHER[0], "A", "B", "C")
+    others = [supported(t, "A", "B") for t in TRADE[:2]]
+    settings = stage_settings("write", selection="coverage", budget_words=40, max_words=40)
+    brief, _ = write_brief(work([subtopic("Trade", others), subtopic("Weather", [core])]), encoder, settings)
+    assert brief.sentences[0].text == core.text
+
+
+def test_copies_add_no_weight_to_the_choice(encoder, stage_settings):
+    """Two outlets carrying one article are one source: a fact only they report weighs less
+    than one two independent outlets report."""
+    copied = supported(TRADE[0], "A", "A copy")
+    independent = supported(FOOTBALL[0], "B", "C")
+    settings = stage_settings("write", selection="coverage", budget_words=18, max_words=18)
+    subtopics = [subtopic("Trade", [copied]), subtopic("Football", [independent])]
+    brief, _ = write_brief(work(subtopics, copies=(("A", "A copy"),)), encoder, settings)
+    assert [s.text for s in brief.sentences] == [independent.text]

@@ -68,7 +68,8 @@ def concept_weights(
 class Candidates:
     """What may be chosen: each text and the words it takes, the word budget, and the limits on
     choosing together: no two of a pair in `exclusive` (near repeats), at most `per_group` texts
-    of one group; `preference` (small) breaks ties between equal coverage."""
+    of one group, every text in `required` taken; `preference` (small) breaks ties between equal
+    coverage."""
 
     texts: Sequence[str]
     lengths: Sequence[int]
@@ -77,6 +78,7 @@ class Candidates:
     groups: Sequence[int] | None = None
     per_group: int | None = None
     preference: Sequence[float] | None = None
+    required: Sequence[int] = ()
 
 
 Row = tuple[dict[int, float], float, float]  # coefficients by variable, lower bound, upper bound
@@ -98,6 +100,8 @@ def constraint_rows(candidates: Candidates, covers: list[list[int]], n: int) -> 
         for group in set(candidates.groups):
             members = {j: 1.0 for j in range(n) if candidates.groups[j] == group}
             rows.append((members, -np.inf, float(candidates.per_group)))
+    for j in candidates.required:
+        rows.append(({j: 1.0}, 1.0, 1.0))
     return rows
 
 

@@ -8,7 +8,7 @@ import time
 from collections.abc import Sequence
 
 from summarize.settings import CausalModel, Seq2SeqModel
-from summarize.types import EventWork, Fact, Models, Sentence, Subtopic
+from summarize.types import EventWork, Fact, Models, Sentence, Subtopic, count_sources
 
 
 def fact_documents(fact: Fact) -> list[str]:
@@ -19,23 +19,24 @@ def fact_documents(fact: Fact) -> list[str]:
     return [" ".join(s.text for s in sorted(group, key=lambda s: s.position)) for group in by_outlet.values()]
 
 
-def facts_to_fuse(subtopics: Sequence[Subtopic]) -> list[Fact]:
-    """The facts two or more outlets state, in brief order: one outlet's fact is its own sentence already."""
-    return [fact for subtopic in subtopics for fact in subtopic.facts if len(fact.outlets) >= 2]
+def facts_to_fuse(subtopics: Sequence[Subtopic], copies: Sequence[Sequence[str]]) -> list[Fact]:
+    """The facts two or more independent sources state, in brief order: one source's fact is its
+    own sentence already, however many outlets carry copies of it."""
+    return [fact for subtopic in subtopics for fact in subtopic.facts if count_sources(fact.outlets, copies) >= 2]
 
 
 class GenerateStage:
     """One sentence fused per fact from all its outlets, by the writer the models loaded (its
     settings, conf/model/, built it then)."""
 
-    reads = ("subtopics",)
+    reads = ("subtopics", "copies")
     writes = ("fused", "generations")
 
     def __init__(self, settings: Seq2SeqModel | CausalModel, models: Models):
         self.writer = models.writer
 
     def __call__(self, work: EventWork) -> tuple[EventWork, dict]:
-        facts = facts_to_fuse(work.subtopics)
+        facts = facts_to_fuse(work.subtopics, work.copies)
         start = time.perf_counter()
         generations = self.writer([fact_documents(f) for f in facts]) if facts else []
         seconds = time.perf_counter() - start

@@ -4,7 +4,8 @@ The extractive writer takes whole source sentences, so every brief sentence is o
 outlets actually printed, and none that leans on context the brief may not carry. By default
 (selection coverage) it plans the whole budget at once: the set of sentences that together cover
 the most of what the articles share, early and by many of them, with the ranking's order and each
-fact's outlet count as a smaller preference (summarize/nlp/coverage.py). The older round robin
+fact's count of independent sources as a smaller preference (summarize/nlp/coverage.py); the
+core fact, the one the most independent sources report, is always taken and leads. The older round robin
 goes round the subtopics in order of importance, taking each one's best remaining sentence,
 until the budget is spent. Either way the brief shows its sentences by subtopic, in rank order.
 
@@ -34,6 +35,7 @@ from summarize.types import (
     Models,
     Sentence,
     Subtopic,
+    count_sources,
     sources_by_outlet,
 )
 
@@ -226,6 +228,7 @@ def cover(draft: BriefDraft, queues: list[list[Fact]], wording: Wording, copies:
     if not candidates:
         return []
     shown = [wording(fact) for _, _, fact in candidates]
+    support = [count_sources(fact.outlets, copies) for _, _, fact in candidates]
     lengths = [draft.shown_words(s) for s in shown]
     vectors = draft.encoder.encode([s.text for s in shown])
     close = np.argwhere(np.triu(vectors @ vectors.T >= settings.redundancy_threshold, k=1))
@@ -235,9 +238,11 @@ def cover(draft: BriefDraft, queues: list[list[Fact]], wording: Wording, copies:
             budget=min(settings.budget_words, settings.max_words) - draft.words,
             exclusive=[(int(a), int(b)) for a, b in close],
             groups=[index for _, index, _ in candidates], per_group=settings.max_facts_per_subtopic,
+            # The core fact (`core_first`) leads the brief.
+            required=[0],
             # The ranking's own judgement (subtopic, support, centrality, position), in concept-weight
             # units per word, decaying with the candidate's place in that order; it also breaks ties.
-            preference=[(settings.rank_weight * length * len(fact.outlets) + 1e-3) / (1 + order) ** 0.5 for order, (length, (_, _, fact)) in enumerate(zip(lengths, candidates))],
+            preference=[(settings.rank_weight * length * support[order] + 1e-3) / (1 + order) ** 0.5 for order, length in enumerate(lengths)],
         ),
         shared_concepts(draft, copies),
     )
@@ -251,13 +256,28 @@ def cover(draft: BriefDraft, queues: list[list[Fact]], wording: Wording, copies:
     return taken
 
 
+def core_first(
+    subtopics: Sequence[Subtopic], queues: list[list[Fact]], copies: Sequence[Sequence[str]]
+) -> tuple[list[Subtopic], list[list[Fact]]]:
+    """The subtopics and their candidates with the core fact first: the candidate the most
+    independent sources report (ties: the ranking's first), its subtopic leading the others."""
+    ranked = [(-count_sources(f.outlets, copies), index, rank) for index, queue in enumerate(queues) for rank, f in enumerate(queue)]
+    if not ranked:
+        return list(subtopics), queues
+    _, lead, rank = min(ranked)
+    order = [lead, *(i for i in range(len(queues)) if i != lead)]
+    queues = [list(queues[i]) for i in order]
+    queues[0].insert(0, queues[0].pop(rank))
+    return [subtopics[i] for i in order], queues
+
+
 def write_brief(work: EventWork, encoder: Encoder, settings: WriteSettings) -> tuple[Brief, dict]:
     """The brief from the ranked subtopics, and a report of how the fused facts were worded
     (`Wording.report`). Each fact is worded as `Wording` says; which facts the brief takes is
     decided on those wordings, the same way for either writer."""
-    draft = BriefDraft(work.subtopics, encoder, settings, work.disagreements)
+    subtopics, queues = core_first(work.subtopics, extractive_candidates(work.subtopics, settings), work.copies)
+    draft = BriefDraft(subtopics, encoder, settings, work.disagreements)
     wording = Wording(work.fused, work.guarded)
-    queues = extractive_candidates(work.subtopics, settings)
     if settings.selection == "coverage":
         taken = cover(draft, queues, wording, work.copies)
     else:
