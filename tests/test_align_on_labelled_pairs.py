@@ -40,20 +40,20 @@ def precision_recall(said, truth):
 # The hand-labelled pairs were picked as hard ones: most "not the same" pairs are two facts of one
 # story about one person ("Lee met Xi at the Great Hall" / "Lee urged Xi to ..."). The rule fitted
 # on them and the dev events' pairs joins more paraphrases there than before (recall 0.29 -> 0.74
-# on lee_beijing) at a cost in precision (1.00 -> 0.58); bench/facts.py prints these figures.
+# on lee_beijing) at a cost in precision (1.00 -> 0.62); bench/facts.py prints these figures.
 
 
 def test_lee_beijing_pairs(encoder):
     precision, recall = precision_recall(*decisions(encoder, ("lee_beijing",)))
-    assert precision >= 0.55 and recall >= 0.7, (precision, recall)  # measured: 0.575 / 0.742
+    assert precision >= 0.6 and recall >= 0.7, (precision, recall)  # measured: 0.622 / 0.742
 
 
 def test_all_hand_labelled_pairs(encoder):
     if not dev_path(PROJECT_ROOT).is_file():
         pytest.skip("../shared/eval is not beside the project")
     precision, recall = precision_recall(*decisions(encoder, ("lee_beijing", "multinews_dev50")))
-    # Measured: 0.59 / 0.72 (bench/facts.py); the rule before the dev events' pairs: 0.83 / 0.36.
-    assert precision >= 0.58 and recall >= 0.7, (precision, recall)
+    # Measured: 0.62 / 0.71 (bench/facts.py); the rule before the dev events' pairs: 0.83 / 0.36.
+    assert precision >= 0.6 and recall >= 0.7, (precision, recall)
 
 
 def test_all_pairs_with_the_dev_events(encoder):
@@ -61,4 +61,4 @@ def test_all_pairs_with_the_dev_events(encoder):
     if not dev_path(PROJECT_ROOT).is_file():
         pytest.skip("../shared/eval is not beside the project")
     precision, recall = precision_recall(*decisions(encoder, ("lee_beijing", "multinews_dev50"), with_events=True))
-    assert precision >= 0.8 and recall >= 0.6, (precision, recall)  # measured: 0.811 / 0.615
+    assert precision >= 0.8 and recall >= 0.6, (precision, recall)  # measured: 0.829 / 0.606
