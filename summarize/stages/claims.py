@@ -80,7 +80,9 @@ def stated_names(sentences: Sequence[Sentence], parser) -> dict[str, dict[Quanti
     first and last word."""
     chosen = [s for s in sentences if FULL_NAME.search(s.text)]
     names: dict[str, dict[Quantity, StatedValue]] = {}
-    for sentence, doc in zip(chosen, parser.pipe([s.text for s in chosen])):
+    # Only the entity recogniser: in spaCy's small English model it has its own token vectors.
+    only_ner = [name for name in parser.pipe_names if name != "ner"]
+    for sentence, doc in zip(chosen, parser.pipe([s.text for s in chosen], disable=only_ner)):
         for person in (e for e in doc.ents if e.label_ == "PERSON" and len(e) >= 2):
             if match := FULL_NAME.fullmatch(f"{person[0].text} {person[-1].text}"):
                 names.setdefault(sentence.id, {})[("name", match[1])] = StatedValue("name", match[1], match[2], match[2])
