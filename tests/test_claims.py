@@ -209,3 +209,14 @@ def test_two_people_with_one_first_name_are_not_a_disagreement(disagreements_in)
     assert disagreements_in(
         [("A", "Minister John Carter said the talks would go on."), ("B", "Minister John Whitfield said the talks would go on.")]
     ) == []
+
+
+def test_a_dispute_found_through_two_synonyms_is_listed_once(disagreements_in):
+    flags = disagreements_in(
+        [
+            ("A", "The fire destroyed 38 homes in the valley."),
+            ("B", "The fire destroyed 83 houses in the valley."),
+            ("C", "In the valley, 38 homes were destroyed by the fire."),
+        ]
+    )
+    assert len(flags) == 1 and [o for _, o in flags[0].values] == [("A", "C"), ("B",)]

@@ -273,7 +273,10 @@ class ClaimsStage:
             ranked = ranked_values(statements, work.copies, dates)
             if not self.weighty(statements, claims, work.copies):
                 continue
-            disagreements.append(as_disagreement(statements, ranked, tolerance))
+            disagreement = as_disagreement(statements, ranked, tolerance)
+            if disagreement in disagreements:  # found again through a synonym of its noun
+                continue
+            disagreements.append(disagreement)
             losing = outvoted(statements, ranked[0], tolerance)
             dropped |= losing
             majority |= {s.sentence.id for s in statements} - losing
