@@ -30,7 +30,7 @@ import numpy as np
 
 from summarize.nlp.values import StatedValue, sentence_values
 from summarize.settings import ClaimsSettings
-from summarize.types import Disagreement, Encoder, EventWork, Fact, Models, Sentence, sources_by_outlet
+from summarize.types import Disagreement, Encoder, EventWork, Fact, Models, Sentence, count_sources
 
 BOUND = re.compile(r"(?P<bound>[<>~]?)(?P<number>-?\d+(?:\.\d+)?)")
 # "Hélène Marchetti": a first name and a surname, both capitalised words.
@@ -148,6 +148,7 @@ def disputes(claims: EventClaims, tolerance: float) -> list[list[Statement]]:
     two different outlets: each pair conflicting across outlets joins, and every other statement
     of that quantity related to a member joins it too (it counts towards a value's sources)."""
     groups: list[list[Statement]] = []
+    found: set[frozenset] = set()  # a group is found again through each synonym of its noun
     by_quantity = statements_by_quantity(claims)
     for quantity, indices in sorted(by_quantity.items()):
         members = [(i, q) for q, found in by_quantity.items() if claims.same_quantity(quantity, q) for i in found]
@@ -160,30 +161,31 @@ def disputes(claims: EventClaims, tolerance: float) -> list[list[Statement]]:
                 (j, q) for j, q in members
                 if claims.sentences[j].outlet != claims.sentences[i].outlet
                 and (quantity[0] == "name" or claims.related(i, j, quantity[0]))
-                and differs(value(i, quantity), value(j, q), tolerance)
+                and contradicts(quantity[0], value(i, quantity).value, value(j, q).value, tolerance)
             ]
             if not rivals:
                 continue
             group = {i: quantity} | {j: q for j, q in rivals}
             group |= {k: q for k, q in members if k not in group and any(claims.related(k, g, quantity[0]) for g in group)}
             taken |= set(group)
-            groups.append([Statement(claims.sentences[k], value(k, q)) for k, q in sorted(group.items())])
+            if frozenset(group.items()) not in found:
+                found.add(frozenset(group.items()))
+                groups.append([Statement(claims.sentences[k], value(k, q)) for k, q in sorted(group.items())])
     return groups
 
 
-def differs(a: StatedValue, b: StatedValue, tolerance: float) -> bool:
-    if a.kind == "name":
-        return names_conflict(a.value, b.value)
-    return conflicting(a.value, b.value, tolerance)
+def contradicts(kind: str, a: str, b: str, tolerance: float) -> bool:
+    """Whether two normalised values of one quantity of this kind contradict each other."""
+    return names_conflict(a, b) if kind == "name" else conflicting(a, b, tolerance)
 
 
 def ranked_values(statements: Sequence[Statement], copies: Sequence[Sequence[str]], dates: Mapping[str, object]) -> list[str]:
     """The group's distinct values, the one most independent sources give first."""
-    source = sources_by_outlet(copies)
     def strength(value: str) -> tuple:
         giving = [s.sentence for s in statements if s.value.value == value]
         latest = max((str(dates.get(s.article_id) or "") for s in giving), default="")
-        return (len({source.get(s.outlet, s.outlet) for s in giving}), len({s.outlet for s in giving}), latest)
+        outlets = {s.outlet for s in giving}
+        return (count_sources(list(outlets), copies), len(outlets), latest)
     distinct = sorted({s.value.value for s in statements})
     return sorted(distinct, key=strength, reverse=True)
 
@@ -191,9 +193,9 @@ def ranked_values(statements: Sequence[Statement], copies: Sequence[Sequence[str
 def as_disagreement(statements: Sequence[Statement], ranked: Sequence[str], tolerance: float) -> Disagreement:
     """The values the reader sees, the majority's first: a value compatible with the majority's
     ("about 18,000" with "18,000") is listed with it, not against it."""
-    test = names_conflict if statements[0].value.kind == "name" else (lambda a, b: conflicting(a, b, tolerance))
-    sides = [[ranked[0], *(v for v in ranked[1:] if not test(v, ranked[0]))]]
-    sides += [[v] for v in ranked[1:] if test(v, ranked[0])]
+    kind = statements[0].value.kind
+    sides = [[ranked[0], *(v for v in ranked[1:] if not contradicts(kind, v, ranked[0], tolerance))]]
+    sides += [[v] for v in ranked[1:] if contradicts(kind, v, ranked[0], tolerance)]
     shown = []
     for side in sides:
         wordings = sorted({s.value.text for s in statements if s.value.value in side}, key=lambda w: (w != statements[0].value.text, w))
@@ -207,8 +209,7 @@ def as_disagreement(statements: Sequence[Statement], ranked: Sequence[str], tole
 def outvoted(statements: Sequence[Statement], majority: str, tolerance: float) -> set[str]:
     """Ids of the sentences giving a value that contradicts the majority's."""
     kind = statements[0].value.kind
-    test = names_conflict if kind == "name" else (lambda a, b: conflicting(a, b, tolerance))
-    return {s.sentence.id for s in statements if test(s.value.value, majority)}
+    return {s.sentence.id for s in statements if contradicts(kind, s.value.value, majority, tolerance)}
 
 
 def attributed(facts: Sequence[Fact], outvoted: set[str], majority: set[str]) -> list[Fact]:
@@ -241,10 +242,9 @@ class ClaimsStage:
         self.parser = models.parser
         self.encoder = models.encoder
 
-    def event_claims(self, work: EventWork) -> EventClaims:
+    def event_claims(self, work: EventWork, dates: Mapping[str, object]) -> EventClaims:
         sentences = [s for f in work.facts for s in f.sentences]
         unparsed = [s for s in sentences if s.id not in work.values]
-        dates = {a.id: a.date for a in work.cleaned}
         values = {**work.values, **sentence_values(unparsed, self.parser, dates, synonyms=self.settings.synonyms)}
         names = stated_names(sentences, self.parser)
         quantities = [single_values(values.get(s.id, ())) | names.get(s.id, {}) for s in sentences]
@@ -261,22 +261,18 @@ class ClaimsStage:
         align stage kept apart, are as likely about two different things)."""
         if len({claims.fact_of[s.sentence.id] for s in statements}) == 1:
             return True
-        source = sources_by_outlet(copies)
-        return len({source.get(s.sentence.outlet, s.sentence.outlet) for s in statements}) >= self.settings.min_sources
+        return count_sources([s.sentence.outlet for s in statements], copies) >= self.settings.min_sources
 
     def __call__(self, work: EventWork) -> tuple[EventWork, dict]:
-        claims = self.event_claims(work)
         dates = {a.id: a.date for a in work.cleaned}
+        claims = self.event_claims(work, dates)
         tolerance = self.settings.approximate_tolerance
         disagreements, dropped, majority = [], set(), set()
         for statements in disputes(claims, tolerance):
-            ranked = ranked_values(statements, work.copies, dates)
             if not self.weighty(statements, claims, work.copies):
                 continue
-            disagreement = as_disagreement(statements, ranked, tolerance)
-            if disagreement in disagreements:  # found again through a synonym of its noun
-                continue
-            disagreements.append(disagreement)
+            ranked = ranked_values(statements, work.copies, dates)
+            disagreements.append(as_disagreement(statements, ranked, tolerance))
             losing = outvoted(statements, ranked[0], tolerance)
             dropped |= losing
             majority |= {s.sentence.id for s in statements} - losing
