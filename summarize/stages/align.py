@@ -24,7 +24,7 @@ from datasketch import MinHash, MinHashLSH
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from summarize.nlp.facts import stated_dates
+from summarize.nlp.facts import NUMBER_WORDS, stated_dates
 from summarize.nlp.stems import stem
 from summarize.nlp.values import MAY_STATE_A_VALUE, StatedValue, sentence_values
 from summarize.settings import AlignSettings
@@ -149,13 +149,15 @@ def sentence_anchors(
 
 
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
-NUMBER_WORDS = {w: str(n) for n, w in enumerate("two three four five six seven eight nine ten eleven twelve".split(), 2)}
+# Two to twelve: "one" is more often a pronoun, and the rule's weights were fitted on this range
+# (summarize.nlp.facts.stated_numbers, which the guard uses, reads zero to twenty).
+SPELLED = {w: str(n) for w, n in NUMBER_WORDS.items() if 2 <= n <= 12}
 
 
 def stated_numbers(text: str) -> frozenset[str]:
-    """The numbers a sentence gives, in digits ("one" is left out: it is more often a pronoun)."""
+    """The numbers a sentence gives, in digits, "two" to "twelve" spelled out included."""
     plain = re.sub(r"(?<=\d),(?=\d{3})", "", text.lower())
-    words = {NUMBER_WORDS[w] for w in re.findall(r"[a-z]+", plain) if w in NUMBER_WORDS}
+    words = {SPELLED[w] for w in re.findall(r"[a-z]+", plain) if w in SPELLED}
     return frozenset(NUMBER.findall(plain)) | words
 
 
