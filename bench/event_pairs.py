@@ -19,7 +19,8 @@ from pathlib import Path
 from bench.fact_pairs import LabelledPair
 from summarize.config import PROJECT_ROOT, compose_settings
 from summarize.runtime.runner import STAGES, load_models, read_event
-from summarize.types import Sentence
+from summarize.settings import Settings
+from summarize.types import EventWork, Sentence
 
 EVENTS_SOURCE = "events"
 EVENTS_DIR = PROJECT_ROOT.parent / "shared" / "eval" / "events"
@@ -44,15 +45,18 @@ def event_overrides(folder: Path) -> list[str]:
     ]
 
 
+def split_as_a_run(settings: Settings) -> EventWork:
+    """The event read, cleaned and split as a run does it."""
+    work, models = read_event(settings).work, load_models(settings, {})
+    for entry in STAGES[:2]:  # clean, split
+        work, _ = entry.build(settings, models)(work)
+    return work
+
+
 @functools.cache
 def event_sentences(folder: Path) -> tuple[Sentence, ...]:
     """The event's sentences as a run's split stage hands them on."""
-    settings = compose_settings(*event_overrides(folder))
-    work = read_event(settings).work
-    models = load_models(settings, {})
-    for entry in STAGES[:2]:  # clean, split
-        work, _ = entry.build(settings, models)(work)
-    return work.sentences
+    return split_as_a_run(compose_settings(*event_overrides(folder))).sentences
 
 
 def states(fact: dict, text: str) -> bool:

@@ -5,8 +5,9 @@
 
 The pairs are tests/data/fact_pairs.jsonl: sentence pairs from lee_beijing and from dev clusters
 (those only as locators into ../shared/eval, read where it lies), each judged "same fact" or not by
-hand; and the pairs of the multi-outlet dev events' answer keys (bench/event_pairs.py). Word weights come from each pair's own event, as in a run. With --fit, a logistic regression
-over the rule's features is fitted with one event held out at a time, so every figure it prints is
+hand; and the pairs of the multi-outlet dev events' answer keys (bench/event_pairs.py). Word
+weights come from each pair's own event, as in a run. With --fit, a logistic regression over the
+rule's features is fitted with one event held out at a time, so every figure it prints is
 on pairs of events the fit did not see; the weights to configure come from a fit on all pairs.
 Prints Markdown tables.
 """
@@ -20,11 +21,11 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from bench.event_pairs import EVENTS_DIR, EVENTS_SOURCE, event_sentences, load_event_pairs
+from bench.event_pairs import EVENTS_DIR, EVENTS_SOURCE, event_sentences, load_event_pairs, split_as_a_run
 from bench.fact_pairs import LabelledPair, dev_sentences, load_fact_pairs
 from summarize.config import PROJECT_ROOT, compose_settings
 from summarize.nlp.values import load_parser, sentence_values
-from summarize.runtime.runner import STAGES, load_models, read_event
+from summarize.runtime.runner import load_models
 from summarize.stages.align import (
     FEATURES,
     EventVocabulary,
@@ -43,10 +44,7 @@ def event(source: str, group: str) -> tuple[tuple[Sentence, ...], dict]:
     """Every sentence of a pair's event (for its word weights) and its articles' dates: lee_beijing's
     as a run splits them, a dev cluster's as the labelled set does (no date lines there)."""
     if source == "lee_beijing":
-        settings = compose_settings("+event=lee_beijing")
-        work, models = read_event(settings).work, load_models(settings, {})
-        for entry in STAGES[:2]:  # clean, split
-            work, _ = entry.build(settings, models)(work)
+        work = split_as_a_run(compose_settings("+event=lee_beijing"))
         return work.sentences, {a.id: a.date for a in work.cleaned}
     if source == EVENTS_SOURCE:
         return event_sentences(EVENTS_DIR / group), {}

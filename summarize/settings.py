@@ -125,8 +125,8 @@ class CleanSettings:
     # A block with a sentence this close (MiniLM cosine) to a sentence of another article is on
     # topic whatever it names: what two outlets report is the event's news. Without it the dev
     # events (../shared/eval/events) lost 110 of their 417 fact statements upstream, 24 at 0.55;
-    # 0.62, not lower: lee_beijing's teaser "Wang Yi starts his tour in Ethiopia" is 0.61 from "the first
-    # visit of a South Korean leader to China in six years".
+    # 0.62, not lower: lee_beijing's teaser "Wang Yi starts his tour in Ethiopia" is 0.61 from
+    # "the first visit of a South Korean leader to China in six years".
     corroboration_cosine: float = 0.62
     # Only an article's first max_words words are cleaned and read on (cut at a sentence end, menus
     # and boilerplate included); the stage counts the words left out (words_left_out, articles_cut).

@@ -5,9 +5,9 @@ outlets actually printed, and none that leans on context the brief may not carry
 (selection coverage) it plans the whole budget at once: the set of sentences that together cover
 the most of what the articles share, early and by many of them, with the ranking's order and each
 fact's count of independent sources as a smaller preference (summarize/nlp/coverage.py); the
-core fact, the one the most independent sources report, is always taken and leads. The older round robin
-goes round the subtopics in order of importance, taking each one's best remaining sentence,
-until the budget is spent. Either way the brief shows its sentences by subtopic, in rank order.
+core fact, the one the most independent sources report, is always taken and leads. The older
+round robin goes round the subtopics in order of importance, taking each one's best remaining
+sentence, until the budget is spent. Either way the brief shows its sentences by subtopic, in rank order.
 
 With a neural writer configured, the facts are chosen the same way, and each fact that several
 outlets report is shown in the sentence the writer fused from all of them, when the guard kept
