@@ -58,7 +58,8 @@ def test_a_bound_and_a_compound_noun_and_a_hyphenated_duration(values_of, texts_
     ("sentence", "expected"),
     [
         ("More than 200 business representatives came.", ("business leader", ">200")),
-        ("At least 12 people died.", ("people", ">12")),
+        # The dead are one quantity whatever noun counts them.
+        ("At least 12 people died.", ("dead", ">12")),
         ("Up to 50 homes burned.", ("home", "<50")),
         ("Almost 2 million residents fled.", ("resident", "<2000000")),
         ("Some 40 shops closed.", ("shop", "~40")),
@@ -103,7 +104,7 @@ def test_money_amounts_have_their_currency_and_scale(values_of, sentence, expect
 
 def test_a_year_is_not_a_count_but_the_count_beside_it_is(values_of):
     sentence = "In 1998, when the storm killed 12 people, the town was rebuilt."
-    assert values_of(sentence) == [("count", "people", "12")]
+    assert values_of(sentence) == [("count", "dead", "12")]
 
 
 @pytest.mark.parametrize(
@@ -187,3 +188,47 @@ def test_values_are_small_frozen_records():
     with pytest.raises(AttributeError):
         value.value = "320"
     assert not hasattr(value, "__dict__")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("FOURTEEN miners have been killed after the collapse, officials said.", ("dead", "14")),
+        ("The collapse, which has killed 11 workers, is under investigation.", ("dead", "11")),
+        ("Rescuers found six miners alive, but the death toll rose to 11 and two workers remain missing.", ("dead", "11")),
+        ("The collapse left 19 people injured.", ("injured", "19")),
+    ],
+)
+def test_casualties_are_one_quantity_however_worded(values_of, sentence, expected):
+    assert expected in [(key, value) for _, key, value in values_of(sentence)]
+
+
+def test_a_count_of_the_rescued_is_no_death_toll(values_of):
+    assert ("count", "miner", "6") in values_of("Rescuers pulled six miners alive from the mine on Wednesday.")
+    # "none of the 132 passengers ... injured" counts passengers, not the injured.
+    assert ("count", "passenger", "132") in values_of("The plane landed safely, with none of the 132 passengers on board injured.")
+
+
+def test_a_count_of_an_earlier_year_is_left_out(values_of):
+    today = {"article_date": dt.date(2025, 11, 5)}
+    assert values_of("It is the deadliest accident since 2009, when a fire killed 17 workers.", **today) == []
+    assert values_of("The previous record was a £42 million agreement signed in 2022.", **today) == []
+    # The year names the strike's history, not the schools closed today.
+    closing = values_of("Teachers walked out in the first strike since 1998, closing 412 schools.", **today)
+    assert ("count", "school", "412") in closing
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Nearly a quarter of a million patients take the drug.",  # a fraction of the number
+        "My daughter has 32 kids in her class.",  # one person's own class
+    ],
+)
+def test_what_is_not_a_count_of_the_event(values_of, sentence):
+    assert [v for v in values_of(sentence) if v[0] == "count"] == []
+
+
+def test_a_rate_is_another_quantity_than_a_total(values_of):
+    assert values_of("The deal is worth about £6 million a year to the club.") == [("amount", "GBP/year", "~6000000")]
+    assert values_of("The deal is worth £60 million.") == [("amount", "GBP", "60000000")]

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 from summarize.errors import ModelError
 from summarize.types import Sentence
 from summarize.nlp.facts import NUMBER_WORDS, month_number
+from summarize.nlp.stems import stem
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -38,6 +39,9 @@ class StatedValue:
     key: str  # what the value is of: a counted noun's lemma or class, a currency code, or "date"
     value: str  # normalised, comparable: "15", ">200", "~300", "2026-01-05", "2000000000"
     text: str  # as written in the sentence: "15 cooperation agreements", "$2 billion"
+    # What is done to or said of the thing counted: the governing verb's lemma ("close" in "closing
+    # 412 schools"), "dead" / "injured" for casualties, "value" for a worth; "" where none is found.
+    predicate: str = ""
 
 
 @functools.cache
@@ -80,6 +84,30 @@ CURRENCY_SYMBOLS = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP"}
 CURRENCY_NOUNS = {"dollar": "USD", "euro": "EUR", "yuan": "CNY", "renminbi": "CNY", "yen": "JPY", "won": "KRW"}
 # Entities whose numbers are part of a name, not a count: "Section 301 tariffs", "the G20".
 NAME_ENTITIES = {"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"}
+# Casualties are one quantity however an outlet words them ("11 workers killed", "the death toll rose
+# to 11", "FOURTEEN miners have been killed", "14 dead"): what is counted is the dead, not the noun.
+CASUALTY_VERBS = {"kill": "dead", "die": "dead", "injure": "injured", "wound": "injured", "hurt": "injured"}
+CASUALTY_WORDS = {
+    "dead": "dead", "death": "dead", "fatality": "dead",
+    "injured": "injured", "injury": "injured", "wounded": "injured",
+}
+# A worth is one quantity whether "valued at", "worth" or "put the value at".
+VALUE_WORDS = {"value", "worth", "valuation", "cost", "price"}
+# "£6 million a year" is a rate, another quantity than a total of £60 million.
+RATE = re.compile(r"^\s*(?:a|per|each|every)\s+(year|season|month|week|day|annum)\b|^\s*(annually|yearly)\b", re.IGNORECASE)
+# "a quarter of a million patients": the number is not the count.
+FRACTIONS = {"quarter", "half", "third", "fraction", "tenth", "fifth"}
+# "33 kids in my class": one person's own thing, not a figure outlets report about the event.
+PERSONAL = {"my", "your", "his", "her"}
+# Verbs that say little of what is counted: "has 300 seats" and "has 300 staff" are two things.
+LIGHT_VERBS = {"be", "have", "say", "include", "get", "make", "take", "give", "do", "see", "find", "show", "add"}
+# "the death toll rose to 11", "raising the number of dead to 11": the small model's parse of such
+# clauses is often wrong ("11 and two workers" as one range), so they are read from the text.
+DEATH_TOLL = re.compile(
+    r"\b(?:death toll|number of (?:dead|deaths|people killed))\b[^.;:]{0,60}?\b(?:to|at|of|reached|is|was)\s+"
+    r"(?P<qualifier>(?:more than|at least|about|around|nearly|over|some)\s+)?(?P<number>\d[\d,]*|[a-z]+)\b",
+    re.IGNORECASE,
+)
 # "one day", "on the one hand", "at one point": "one" here counts nothing.
 ONE_IDIOMS = {"day", "time", "hand", "point", "way", "side", "thing", "moment"}
 
@@ -117,13 +145,30 @@ def stated_values(
     dates, in_dates = _month_day_dates(doc, article_date, default_year)
     if not dates and article_date is not None:
         dates = _relative_dates(doc, article_date)
+    year = article_date.year if article_date else default_year
+    earlier_years = [t for t in doc if year is not None and _is_year(t) and int(t.text) < year]
     values = []
     for token in doc:
         if token.tag_ == "CD" and token.i not in in_dates and not _is_part_of_number(token):
             value = _number_value(token, classes)
-            if value is not None:
+            if value is not None and not any(_is_of(token, earlier) for earlier in earlier_years):
                 values.append(value)
+    if not any(v.key == "dead" for v in values):
+        values += _death_tolls(doc.text)
     return values + dates
+
+
+def _death_tolls(text: str) -> list[StatedValue]:
+    """The death toll a sentence states in words the parse misreads ("the death toll rose to 11")."""
+    tolls = []
+    for match in DEATH_TOLL.finditer(text):
+        number = match["number"].lower().replace(",", "")
+        amount = WORD_NUMBERS.get(number) if not number.isdigit() else int(number)
+        if amount is not None:
+            qualifier = QUALIFIERS.get((match["qualifier"] or "").strip().lower(), "")
+            written = f"{match['qualifier'] or ''}{match['number']}"
+            tolls.append(StatedValue("count", "dead", f"{qualifier}{amount}", written, "dead"))
+    return tolls[:1]
 
 
 def _number_value(number: Token, classes: Mapping[str, str]) -> StatedValue | None:
@@ -142,10 +187,92 @@ def _number_value(number: Token, classes: Mapping[str, str]) -> StatedValue | No
         currency, end = CURRENCY_NOUNS[noun.lemma_.lower()], noun
     value = qualifier + _plain(amount)
     if currency:
-        return StatedValue("amount", currency, value, doc[number.left_edge.i : end.i + 1].text)
-    if noun is None or _is_year(number) or _is_age(noun) or not _counts(number, noun, amount):
+        rate = RATE.search(doc[end.i + 1 :].text)
+        key = f"{currency}/{rate[1] or rate[2]}" if rate else currency
+        return StatedValue("amount", key, value, doc[number.left_edge.i : end.i + 1].text, _worth(number))
+    if _is_year(number) or _is_part_of_a_fraction(number):
         return None
-    return StatedValue("count", _key(noun, classes), value, doc[number.left_edge.i : noun.i + 1].text)
+    casualty = _casualty(number, noun)
+    if casualty:
+        return StatedValue("count", casualty, value, doc[number.left_edge.i : (noun or number).i + 1].text, casualty)
+    if noun is None or _is_age(noun) or not _counts(number, noun, amount) or _is_personal(noun):
+        return None
+    return StatedValue("count", _key(noun, classes), value, doc[number.left_edge.i : noun.i + 1].text, _predicate(noun))
+
+
+def _is_of(number: Token, year: Token) -> bool:
+    """Whether a number is of that year's event: "since 2009, when a fire killed 17 workers", "a
+    £42 million agreement signed in 2022" (the year inside the phrase of what is counted, or the
+    number inside the year's), not "the first strike since 1998, closing 412 schools"."""
+    counted = number.head if number.dep_ == "nummod" else number
+    return year.left_edge.i <= number.i <= year.right_edge.i or counted.left_edge.i <= year.i <= counted.right_edge.i
+
+
+def _predicate(noun: Token) -> str:
+    """The stem of the content verb whose subject or object the counted noun is ("close" for
+    "closing 412 schools" and "214 schools are closed"), or ""."""
+    head = noun.head
+    if noun.dep_ not in ("nsubj", "nsubjpass", "dobj"):
+        return ""
+    if head.lemma_.lower() == "be":  # "214 schools are closed": the participle says what
+        head = next((c for c in head.children if c.dep_ == "acomp" and c.tag_ in ("JJ", "VBN")), head)
+    if head.pos_ in ("VERB", "ADJ") and head.lemma_.lower() not in LIGHT_VERBS:
+        return stem(head.lower_)
+    return ""
+
+
+def _casualty(number: Token, noun: Token | None) -> str:
+    """"dead" or "injured" where the number counts casualties, else "": "14 dead", "19 injured",
+    "killed 11 workers", "four miners were killed", "seven people died", "the death toll rose to
+    11", "raising the number of dead to 11"."""
+    counted = noun if noun is not None else number
+    if counted.dep_ == "pobj" and counted.head.lower_ == "of":  # "none of the 132 passengers injured"
+        return ""
+    words = [counted.lower_, counted.lemma_.lower()]
+    if any(w in CASUALTY_WORDS for w in words):
+        return CASUALTY_WORDS[next(w for w in words if w in CASUALTY_WORDS)]
+    head = counted.head
+    if counted.dep_ in ("nsubj", "nsubjpass", "dobj") and head.lemma_.lower() in CASUALTY_VERBS:
+        return CASUALTY_VERBS[head.lemma_.lower()]
+    # "11 people dead", "four miners killed"; "left 19 people injured" (the verb's complement)
+    described = [c for c in counted.children if c.dep_ in ("amod", "acl")]
+    if counted.dep_ == "dobj":
+        described += [c for c in head.children if c.dep_ in ("xcomp", "oprd")]
+    for word in described:
+        if word.lemma_.lower() in CASUALTY_VERBS or word.lower_ in CASUALTY_WORDS:
+            return CASUALTY_VERBS.get(word.lemma_.lower()) or CASUALTY_WORDS[word.lower_]
+    if noun is None and number.dep_ == "pobj" and number.head.lower_ in ("to", "at"):
+        # "the death toll rose to 11": what rose is in the clause of the preposition's verb.
+        clause = number.head.head
+        others = [t for c in clause.children if c is not number.head for t in c.subtree]
+        if any(t.lemma_.lower() == "toll" and any(c.lemma_.lower() == "death" for c in t.children) for t in others):
+            return "dead"
+        if any(t.lower_ in ("dead", "deaths", "fatalities") for t in others):
+            return "dead"
+    return ""
+
+
+def _worth(number: Token) -> str:
+    """"value" where an amount is what something is worth ("valued at $310 million", "worth about
+    $130 million", "put the value ... at"), else the governing verb."""
+    near = [number.head, number.head.head, *number.head.head.children]
+    if any(t.lemma_.lower() in VALUE_WORDS or t.lower_ in VALUE_WORDS for t in near):
+        return "value"
+    head = number.head.head if number.head.pos_ == "ADP" else number.head
+    return head.lemma_.lower() if head.pos_ == "VERB" and head.lemma_.lower() not in LIGHT_VERBS else ""
+
+
+def _is_part_of_a_fraction(number: Token) -> bool:
+    """ "a quarter of a million patients", "half of the 300 seats": a fraction of the number is meant."""
+    before = [t.lower_ for t in number.doc[max(0, number.left_edge.i - 3) : number.left_edge.i] if t.lower_ not in ("a", "the")]
+    return before[-2:-1] != [] and before[-1] == "of" and before[-2] in FRACTIONS
+
+
+def _is_personal(noun: Token) -> bool:
+    """A count of one person's own things ("33 kids in my class")."""
+    # Not through "of": "the last two years of his deal" counts years, not his things.
+    phrase = [t for c in noun.children if c.lower_ != "of" for t in c.subtree]
+    return any(t.lower_ in PERSONAL and t.tag_ == "PRP$" for t in phrase)
 
 
 def _is_part_of_number(token: Token) -> bool:
