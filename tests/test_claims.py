@@ -164,7 +164,7 @@ def test_values_of_the_same_thing_in_facts_kept_apart_are_compared(claims):
         [("C", "Rescuers said the collapse of the mine killed 11 workers.")],
     )
     (flag,) = work.disagreements
-    assert flag.subject == "worker" and [o for _, o in flag.values] == [("A", "B"), ("C",)]
+    assert flag.subject == "dead" and [o for _, o in flag.values] == [("A", "B"), ("C",)]
     assert [set(f.outlets) for f in work.attributed] == [{"A", "B"}]
 
 
@@ -220,3 +220,45 @@ def test_a_dispute_found_through_two_synonyms_is_listed_once(disagreements_in):
         ]
     )
     assert len(flags) == 1 and [o for _, o in flags[0].values] == [("A", "C"), ("B",)]
+
+
+def test_the_same_thing_done_is_compared_across_facts_however_far_apart_in_meaning(claims):
+    """"214 schools are closed" and "closing 412 schools": one quantity (what is done to the schools),
+    though the sentences are not close enough in meaning to be one fact."""
+    work = claims(
+        [
+            ("A", "About 18,000 teachers walked off the job on Monday, closing 412 schools and leaving parents scrambling."),
+            ("B", "Some 18,000 teachers walked off the job on Monday, closing 412 schools across the province."),
+        ],
+        [("C", "The strike, the first since the union was founded, is closing 412 schools, the ministry said.")],
+        [("D", "How many? According to the union, 214 schools are closed today.")],
+    )
+    (flag,) = work.disagreements
+    assert flag.subject == "school" and [o for _, o in flag.values] == [("A", "B", "C"), ("D",)]
+
+
+def test_a_rescue_count_is_not_compared_with_a_death_toll(disagreements_in):
+    assert disagreements_in(
+        [
+            ("A", "Rescuers pulled six miners alive from the copper mine on Wednesday, officials said."),
+            ("B", "FOURTEEN miners have been killed in the copper mine, officials said on Wednesday."),
+            ("C", "Rescuers brought six miners to the surface alive from the copper mine on Wednesday."),
+        ]
+    ) == []
+
+
+def test_the_fact_is_worded_with_the_majority_value_not_a_bound_compatible_with_it(claims):
+    """"At least four" agrees with 11 (an earlier, lower count) but is not the value most sources give."""
+    work = claims(
+        [
+            ("A", "At least four miners were killed when the mine collapsed, officials said."),
+            ("B", "The death toll from the mine collapse rose to 11, officials said."),
+            ("C", "11 miners were killed when the mine collapsed, officials said."),
+            ("D", "FOURTEEN miners were killed when the mine collapsed, officials said."),
+        ]
+    )
+    (flag,) = work.disagreements
+    assert [o for _, o in flag.values] == [("A", "B", "C"), ("D",)]
+    (fact,) = work.attributed
+    assert fact.text != "At least four miners were killed when the mine collapsed, officials said."
+    assert "11" in fact.text

@@ -113,14 +113,16 @@ class EventClaims:
     related_cosine: float
     same_noun: Mapping[tuple[str, str], bool]
 
-    def related(self, i: int, j: int, kind: str = "count") -> bool:
-        """Whether sentences i and j may state one quantity of one thing: one fact, or close in
-        meaning. A date names no thing: the dates of two facts (arriving on Sunday, meeting on
-        Monday) are two dates, however close the facts."""
-        a, b = self.sentences[i], self.sentences[j]
-        if self.fact_of.get(a.id) == self.fact_of.get(b.id):
+    def related(self, i: int, j: int, a: StatedValue, b: StatedValue) -> bool:
+        """Whether sentences i and j, stating `a` and `b`, may state one quantity of one thing: one
+        fact, close in meaning, or the same thing done ("closing 412 schools", "214 schools are
+        closed"; the dead however worded). A date names no thing: the dates of two facts (arriving
+        on Sunday, meeting on Monday) are two dates, however close the facts."""
+        if self.fact_of.get(self.sentences[i].id) == self.fact_of.get(self.sentences[j].id):
             return True
-        return kind != "date" and float(self.vectors[i] @ self.vectors[j]) >= self.related_cosine
+        if a.kind == "date":
+            return False
+        return (a.predicate != "" and a.predicate == b.predicate) or float(self.vectors[i] @ self.vectors[j]) >= self.related_cosine
 
     def same_quantity(self, q: Quantity, r: Quantity) -> bool:
         return q == r or (q[0] == r[0] == "count" and self.same_noun.get((q[1], r[1]), False))
@@ -160,13 +162,16 @@ def disputes(claims: EventClaims, tolerance: float) -> list[list[Statement]]:
             rivals = [
                 (j, q) for j, q in members
                 if claims.sentences[j].outlet != claims.sentences[i].outlet
-                and (quantity[0] == "name" or claims.related(i, j, quantity[0]))
+                and (quantity[0] == "name" or claims.related(i, j, value(i, quantity), value(j, q)))
                 and contradicts(quantity[0], value(i, quantity).value, value(j, q).value, tolerance)
             ]
             if not rivals:
                 continue
             group = {i: quantity} | {j: q for j, q in rivals}
-            group |= {k: q for k, q in members if k not in group and any(claims.related(k, g, quantity[0]) for g in group)}
+            group |= {
+                k: q for k, q in members
+                if k not in group and any(claims.related(k, g, value(k, q), value(g, p)) for g, p in group.items())
+            }
             taken |= set(group)
             if frozenset(group.items()) not in found:
                 found.add(frozenset(group.items()))
@@ -275,7 +280,8 @@ class ClaimsStage:
             disagreements.append(as_disagreement(statements, ranked, tolerance))
             losing = outvoted(statements, ranked[0], tolerance)
             dropped |= losing
-            majority |= {s.sentence.id for s in statements} - losing
+            # The wording shows the majority's own value, not one merely compatible with it.
+            majority |= {s.sentence.id for s in statements if s.value.value == ranked[0]}
         facts = attributed(work.facts, dropped, majority)
         counts = {
             "sentences_compared": len(claims.sentences),
