@@ -1,16 +1,19 @@
 """Run the nightly command on every kind of bad input and print what each one answers.
 
-    .venv/bin/python scripts/failure_cases.py [--jobs 2]
+    .venv/bin/python scripts/failure_cases.py [--jobs 2] [--only TEXT ...]
 
 Each case is a fresh `python -m summarize` process on inputs made in a temporary folder, with
 its own shared folder holding last night's brief where the case could harm it. Prints a Markdown
-table: case, exit code, the one line on stderr, and whether last night's brief is intact.
+table: case, exit code, the one line on stderr, and whether last night's brief is intact (or a
+complete new one out), index.html and feed.xml readable and showing it, and no dated copy lost.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import fcntl
+import json
 import os
 import random
 import re
@@ -21,6 +24,7 @@ import sys
 import tempfile
 import threading
 import time
+import xml.etree.ElementTree as ET
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -34,10 +38,23 @@ FRENCH = (
 JUNK = "Accept cookies\nSubscribe to our newsletter\nHome | World | Business | Sport\n"
 # Text of a file outside the event's folder: it must never reach a brief.
 OUTSIDE_MARKER = "OUTSIDE-FILE-TEXT"
+ATOM = "{http://www.w3.org/2005/Atom}"
 # Article text that, published raw, would clear a reader's terminal and reverse what follows.
 CONTROLS = "Lee Jae Myung and Xi Jinping met in Beijing \x1b[2J\x1bc on Monday\u202e, the two leaders sa\u200bid."
 # A file name that, printed raw, would clear the terminal and forge a second error line.
 FORGING_NAME = "a\x1b[2Jb\nsummarize: error: forged.txt"
+# An article file name with a bidi override and an ESC: its id and path reach brief.json.
+BIDI_NAME = "999_\u202egpj.\x1b[2Jnews.txt"
+# An event file whose title holds characters that redraw a terminal, reorder text, or that XML
+# 1.0 forbids (YAML's escapes: ESC, RIGHT-TO-LEFT OVERRIDE, U+FFFE).
+HOSTILE_TITLE_EVENT = """id: lee_beijing
+title: "South Korean President Lee Jae Myung\\e[2J's state visit to \\u202eChina\\uFFFE and summit with Xi Jinping"
+inputs: {inputs}
+keywords: [Lee, Xi, Korea, Korean, Seoul, ROK]
+"""
+# Characters that must never reach a published file: terminal escapes, bidi and zero-width
+# controls, and U+FFFE, which XML 1.0 forbids (one of them makes feed.xml unreadable).
+UNPUBLISHABLE = ("\x1b", "\u202e", "\u200b", "\ufffe")
 
 
 def big_article(max_bytes: int = 1_990_000) -> bytes:
@@ -73,6 +90,22 @@ def swap_forever(article: Path, outside: Path, stop: threading.Event) -> None:
             staged.unlink(missing_ok=True)
             make(staged)
             os.replace(staged, article)
+
+
+def with_noncharacter(folder: Path) -> Path:
+    """The seeds, with U+FFFE inside "Beijing" in every article: a sentence holding it is chosen."""
+    seeds_with(folder)
+    for article in folder.iterdir():
+        article.write_text(article.read_text(encoding="utf-8").replace("Beijing", "Bei\ufffejing"), encoding="utf-8")
+    return folder
+
+
+def hostile_title_event(tmp: Path) -> Path:
+    """A folder on Hydra's search path with event/hostile_title.yaml: the sample event's articles
+    under a title holding control characters and a noncharacter."""
+    (tmp / "events" / "event").mkdir(parents=True)
+    (tmp / "events" / "event" / "hostile_title.yaml").write_text(HOSTILE_TITLE_EVENT.format(inputs=SEEDS), encoding="utf-8")
+    return tmp / "events"
 
 
 def seeds_with(folder: Path, extra: dict[str, bytes] | None = None, keep: int = 5) -> Path:
@@ -131,6 +164,20 @@ def cases(tmp: Path) -> list[tuple[str, list[str]]]:
         ("UTF-16 article without a byte-order mark", ["+event=lee_beijing", "force=true", f"event.inputs={seeds_with(tmp / 'u16le', {'999.txt': 'Lee and Xi met in Beijing.'.encode('utf-16-le')})}"]),
         ("a 1.99 MB article", ["+event=lee_beijing", "force=true", f"event.inputs={seeds_with(tmp / 'big', {'999_big.txt': big_article()})}"]),
         ("a Markdown image in a sentence", ["+event=lee_beijing", "force=true", f"event.inputs={with_image(tmp / 'img')}"]),
+        # What the second red team found (issue 23).
+        ("rerun with a stale brief.md copied through its link", ["+event=lee_beijing", "SHARED=stale-through-link"]),
+        ("rerun with a stale brief.html in the version", ["+event=lee_beijing", "SHARED=stale-html"]),
+        ("rerun with brief.md truncated to 0 bytes", ["+event=lee_beijing", "SHARED=empty-markdown"]),
+        ("rerun with index.html deleted", ["+event=lee_beijing", "SHARED=no-index"]),
+        ("rerun with feed.xml replaced by garbage", ["+event=lee_beijing", "SHARED=garbage-feed"]),
+        ("another event's brief.json: event is a string", ["+event=lee_beijing", "force=true", "SHARED=other-event-string"]),
+        ("another event's brief.json: time without timezone", ["+event=lee_beijing", "force=true", "SHARED=other-naive-time"]),
+        ("another event's status: time without timezone", ["+event=lee_beijing", "force=true", "SHARED=other-naive-status"]),
+        ("U+FFFE in article sentences", ["+event=lee_beijing", "force=true", f"event.inputs={with_noncharacter(tmp / 'fffe')}"]),
+        ("ESC, U+202E and U+FFFE in event.title", ["+event=hostile_title", f"hydra.searchpath=[file://{hostile_title_event(tmp)}]"]),
+        ("current version stamped in the future (clock stepped back)", ["+event=lee_beijing", "force=true", "SHARED=future-current"]),
+        ("typo'd event id, inputs missing", ["+event=lee_beijing", "event.id=lee_bejing", f"event.inputs={tmp / 'nope'}"]),
+        ("bidi and ESC in an article file name", ["+event=lee_beijing", "force=true", f"event.inputs={seeds_with(tmp / 'bidi', {BIDI_NAME: (SEEDS / '000_27a528e0e4b4dffd.txt').read_bytes()}, keep=4)}"]),
     ]
 
 
@@ -151,6 +198,48 @@ def prepare_shared(shared: Path, args: list[str]) -> None:
     if "SHARED=stale-markdown" in args:
         (folder / "brief.md").unlink()
         (folder / "brief.md").write_text("# A stale brief left by hand\n")
+    if "SHARED=stale-through-link" in args:  # `cp stale.md brief.md`: written through the link into current/
+        (folder / "brief.md").write_text("# A stale brief copied over the published one\n")
+    if "SHARED=stale-html" in args:
+        (folder / "current" / "brief.html").write_text("<!DOCTYPE html><title>A stale page</title>\n")
+    if "SHARED=empty-markdown" in args:
+        (folder / "brief.md").write_bytes(b"")
+    if "SHARED=no-index" in args:
+        (shared / "index.html").unlink()
+    if "SHARED=garbage-feed" in args:
+        (shared / "feed.xml").write_bytes(b"\x00garbage <feed")
+    if any(a.startswith("SHARED=other-") for a in args):
+        damaged_other_event(shared, next(a for a in args if a.startswith("SHARED=other-")).removeprefix("SHARED=other-"))
+    if "SHARED=future-current" in args:
+        clock_stepped_back(folder)
+
+
+def damaged_other_event(shared: Path, how: str) -> None:
+    """A second event, "other", published as lee_beijing was, then damaged as `how` says."""
+    other = shared / "other"
+    shutil.copytree(shared / "lee_beijing", other, symlinks=True)
+    document = json.loads((other / "brief.json").read_text(encoding="utf-8"))
+    if how == "event-string":
+        document["event"] = "other"
+    elif how == "naive-time":
+        document["generated_at"] = "2026-01-05T10:00:00"
+    elif how == "naive-status":
+        status = shared / ".summarize" / "status" / "other.json"
+        status.write_text(json.dumps({"last_failure": "2099-01-05T10:00:00", "exit_code": 3, "message": "x"}))
+    (other / "brief.json").write_text(json.dumps(document), encoding="utf-8")
+
+
+def clock_stepped_back(folder: Path) -> None:
+    """Two older dated copies, one stamped by a clock a year ahead, and the current version
+    stamped by that clock too: tonight's clock has been set back right."""
+    current = folder / os.readlink(folder / "current")
+    ahead = dt.date.today().year + 1
+    for stamp in ("2020-01-01T000000.000000Z", f"{ahead}-01-01T000000.000000Z"):
+        shutil.copytree(current, folder / "versions" / stamp)
+    future = f"{ahead}-01-02T000000.000000Z"
+    current.rename(folder / "versions" / future)
+    (folder / "current").unlink()
+    (folder / "current").symlink_to(f"versions/{future}")
 
 
 def run_command(args: list[str], env: dict, cwd: Path, signal_name: str | None) -> subprocess.CompletedProcess:
@@ -173,6 +262,7 @@ def run_case(name: str, args: list[str], tmp: Path, published: Path) -> dict:
     shutil.copytree(published, shared, symlinks=True)
     before = last_nights_brief(shared)
     prepare_shared(shared, args)
+    history = dated_copies(shared)
     lock = None
     if "SHARED=locked" in args:
         lock = open(shared / ".summarize" / "locks" / "lee_beijing.lock", "a")
@@ -209,7 +299,7 @@ def run_case(name: str, args: list[str], tmp: Path, published: Path) -> dict:
         "seconds": seconds,
         "stderr lines": len(result.stderr.strip().splitlines()),
         "message": message.replace(str(tmp), "$TMP").replace(str(ROOT), "$REPO"),
-        "brief intact": brief_verdict(shared, before, result.returncode),
+        "brief intact": brief_verdict(shared, before, result.returncode) + index_verdict(shared) + history_verdict(shared, history),
     }
 
 
@@ -223,16 +313,45 @@ def brief_verdict(shared: Path, before: bytes, exit_code: int) -> str:
     text = now.decode("utf-8", "replace")
     if OUTSIDE_MARKER in text:
         return "NO (outside text published)"
-    if any(ch in text for ch in ("\x1b", "\u202e", "\u200b")):
+    if any(ch in text for ch in UNPUBLISHABLE):
         return "NO (control characters published)"
     if now == before:
         return "yes"
     return "yes (new brief)" if exit_code == 0 and (shared / "lee_beijing" / "brief.md").is_symlink() else "NO"
 
 
+def index_verdict(shared: Path) -> str:
+    """"" when index.html and feed.xml show the brief readers have and only events that published;
+    else why not."""
+    if not (shared / "index.html").is_file():
+        return "; NO (index.html missing)"
+    try:
+        feed = ET.parse(shared / "feed.xml").getroot()
+    except (OSError, ET.ParseError):
+        return "; NO (feed.xml does not parse)"
+    version = os.readlink(shared / "lee_beijing" / "current").removeprefix("versions/")
+    if f"tag:summarize,2026:lee_beijing/{version}" not in {e.findtext(f"{ATOM}id") for e in feed.iter(f"{ATOM}entry")}:
+        return "; NO (the index does not show the brief readers have)"
+    listed = re.findall(r'data-event="([^"]+)"', (shared / "index.html").read_text(encoding="utf-8"))
+    if never := [e for e in listed if not (shared / e / "current").is_dir()]:
+        return f"; NO (the index lists {', '.join(never)}, never published)"
+    return ""
+
+
+def dated_copies(shared: Path) -> set[str]:
+    return {p.name for p in (shared / "lee_beijing" / "versions").iterdir()}
+
+
+def history_verdict(shared: Path, before: set[str]) -> str:
+    """Every case keeps far fewer than publish.keep_versions copies: none may be lost."""
+    lost = before - dated_copies(shared)
+    return f"; NO ({len(lost)} dated copies deleted)" if lost else ""
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--only", action="append", help="run only the cases whose name contains this text (repeatable)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
@@ -241,8 +360,9 @@ def main() -> int:
         env = os.environ | {"SUMMARIZE_SHARED_DIR": str(published), "SUMMARIZE_RUNS_DIR": str(tmp / "runs")}
         subprocess.run([sys.executable, "-m", "summarize", "+event=lee_beijing"], cwd=tmp, env=env, check=True, capture_output=True)
         with ThreadPoolExecutor(args.jobs) as pool:
-            rows = list(pool.map(lambda case: run_case(*case, tmp, published), cases(tmp)))
-    print("| case | command | exit | seconds | stderr lines | message (stderr) | last night's brief intact |")
+            chosen = [case for case in cases(tmp) if not args.only or any(text in case[0] for text in args.only)]
+            rows = list(pool.map(lambda case: run_case(*case, tmp, published), chosen))
+    print("| case | command | exit | seconds | stderr lines | message (stderr) | last night's brief, the index and the dated copies intact |")
     print("|---|---|---|---|---|---|---|")
     for row in rows:
         message = row["message"].replace("|", "\\|")
