@@ -25,6 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from summarize.runtime.checksums import VERSION_SUMS, sums_text
 from summarize.runtime.layout import BriefFiles, SharedLayout
 from summarize.runtime.lock import EventLock
 from summarize.runtime.publish import publish_brief
@@ -85,12 +86,21 @@ def brief_night(folder: Path) -> int | None:
 
 
 def strays(layout: SharedLayout) -> list[str]:
-    """Anything in the event's folder but the links and complete dated versions."""
+    """Anything in the event's folder but the links and complete dated versions (the brief's
+    files and their sums, which match them)."""
     found = [p.name for p in layout.folder.iterdir() if p.name not in (*FILES.names, "current", "versions")]
     for version in layout.versions.iterdir():
-        if sorted(p.name for p in version.iterdir()) != sorted(FILES.names) or brief_night(version) is None:
+        if sorted(p.name for p in version.iterdir()) != sorted((*FILES.names, VERSION_SUMS)) or not sums_match(version):
             found.append(f"versions/{version.name}")
     return found
+
+
+def sums_match(version: Path) -> bool:
+    """Whether the version holds a complete brief and the sums of exactly its files."""
+    if brief_night(version) is None:
+        return False
+    contents = {name: (version / name).read_text(encoding="utf-8") for name in FILES.names}
+    return (version / VERSION_SUMS).read_text(encoding="utf-8") == sums_text(contents)
 
 
 def publish_night(shared: Path, night: int, keep_versions: int) -> None:

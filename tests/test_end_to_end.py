@@ -60,7 +60,7 @@ def test_brief_files_are_published_in_the_event_folder(run):
         assert os.readlink(folder / name) == f"current/{name}"
         assert (folder / name).resolve() == (version / name).resolve()
         assert (version / name).is_file() and not (version / name).is_symlink()
-    assert sorted(p.name for p in version.iterdir()) == ["brief.html", "brief.json", "brief.md"]
+    assert sorted(p.name for p in version.iterdir()) == [".SHA256SUMS", "brief.html", "brief.json", "brief.md"]
     assert run["doc"]["event"]["id"] == "lee_beijing"
     assert run["md"].startswith("# South Korean President Lee Jae Myung's state visit")
 

@@ -158,10 +158,17 @@ def event_run(tmp_path, compose_cfg):
     return make
 
 
-@pytest.mark.parametrize("how", ["markdown-deleted", "markdown-stale-file", "json-stale-file", "version-lacks-markdown"])
+@pytest.mark.parametrize(
+    "how",
+    [
+        "markdown-deleted", "markdown-stale-file", "json-stale-file", "version-lacks-markdown",
+        "markdown-written-through-link", "markdown-truncated", "version-html-stale",
+    ],
+)
 def test_a_rerun_publishes_instead_of_skipping_when_readers_miss_the_brief(tmp_path, event_run, how):
-    """brief.md deleted or a stale plain file: the rerun with the same key publishes, and readers
-    get both files again through the links, instead of an exit 6 that leaves them the damage."""
+    """brief.md deleted, a stale plain file, or a file changed behind its link (a stale copy written
+    through it, cut to 0 bytes): the rerun with the same key publishes, and readers get every file
+    again through the links, instead of an exit 6 that leaves them the damage."""
     from summarize.runtime.runner import publish_event
 
     folder = tmp_path / "shared" / EVENT
@@ -174,9 +181,10 @@ def test_a_rerun_publishes_instead_of_skipping_when_readers_miss_the_brief(tmp_p
     manifest = publish_event(event_run(), tmp_path / "run3")
     assert manifest["status"] == "published"
     current = folder / os.readlink(folder / "current")
-    for name in ("brief.md", "brief.json"):
+    for name in ("brief.md", "brief.json", "brief.html"):
         assert os.readlink(folder / name) == f"current/{name}"
         assert (folder / name).read_bytes() == (current / name).read_bytes()
+    assert "Tonight" in (folder / "brief.md").read_text() and "Tonight" in (folder / "brief.html").read_text()
     assert json.loads((folder / "brief.json").read_text())["key"] == "tonight"
     # The stale copy was replaced, not kept as a dated version.
     assert len(list((folder / "versions").iterdir())) == 2

@@ -134,7 +134,8 @@ def test_a_failed_run_is_recorded_and_shown(tmp_path, monkeypatch):
     assert "(exit 3); showing the brief of" in html
 
 
-def test_a_skipped_run_clears_a_shown_failure_and_otherwise_leaves_the_index_alone(tmp_path):
+def published_run(tmp_path):
+    """A run of lee_beijing whose stages are done (a small hand-made brief), and its first publish."""
     from summarize.types import EventWork
 
     cfg = compose_settings("+event=lee_beijing", f"paths.shared_dir={tmp_path}")
@@ -142,6 +143,12 @@ def test_a_skipped_run_clears_a_shown_failure_and_otherwise_leaves_the_index_alo
     work = EventWork(cfg.event, articles=(article("a", ["x"], outlet="A"),), brief=b, scores={"words": 5})
     run = runner.EventRun(cfg, SharedLayout(tmp_path, "lee_beijing", BriefFiles.of(cfg.publish)), "night-1", work, {})
     assert runner.publish_event(run, tmp_path / "run1")["status"] == "published"
+    return run
+
+
+def test_a_skipped_run_clears_a_shown_failure_and_otherwise_leaves_the_index_alone(tmp_path):
+    run = published_run(tmp_path)
+    cfg = run.settings
     index = tmp_path / "index.html"
 
     before = index.stat().st_mtime_ns
@@ -153,3 +160,28 @@ def test_a_skipped_run_clears_a_shown_failure_and_otherwise_leaves_the_index_alo
     assert runner.publish_event(run, tmp_path / "run3")["status"] == "skipped"
     assert "(exit 3)" not in index.read_text(encoding="utf-8")
     assert "last_failure" not in json.loads(status_path(tmp_path, "lee_beijing").read_text())
+
+
+@pytest.mark.parametrize("how", ["index-deleted", "index-truncated", "feed-garbage", "feed-deleted"])
+def test_a_skipped_run_repairs_a_missing_or_damaged_index_and_feed(tmp_path, how):
+    """index.html and feed.xml are readers' pages too: a run that skips (nothing changed in the
+    brief) still rewrites them when they are not what the last rewrite left."""
+    run = published_run(tmp_path)
+    index, feed = tmp_path / "index.html", tmp_path / "feed.xml"
+    if how == "index-deleted":
+        index.unlink()
+    elif how == "index-truncated":
+        index.write_bytes(b"")
+    elif how == "feed-garbage":
+        feed.write_bytes(b"\x00garbage <feed")
+    else:
+        feed.unlink()
+
+    assert runner.publish_event(run, tmp_path / "run2")["status"] == "skipped"
+    assert 'data-event="lee_beijing"' in index.read_text(encoding="utf-8")
+    (entry,) = ET.parse(feed).getroot().findall(f"{ATOM}entry")
+    assert entry.findtext(f"{ATOM}id").startswith("tag:summarize,2026:lee_beijing/")
+    # Repaired, the pages are left alone by the next skip.
+    before = index.stat().st_mtime_ns, feed.stat().st_mtime_ns
+    assert runner.publish_event(run, tmp_path / "run3")["status"] == "skipped"
+    assert (index.stat().st_mtime_ns, feed.stat().st_mtime_ns) == before

@@ -66,6 +66,8 @@ def layout(stage_settings):
 
 
 BRIEF_FILES = ["brief.html", "brief.json", "brief.md"]
+# A version holds the brief's files and their SHA-256 sums (what a skip checks readers still read).
+VERSION_FILES = [".SHA256SUMS", *BRIEF_FILES]
 
 
 def listing(folder) -> list[str]:
@@ -84,7 +86,7 @@ def test_writes_brief_md_json_and_html_as_links_to_the_current_version(tmp_path,
     }
     assert listing(folder) == ["brief.html", "brief.json", "brief.md", "current", "versions"]
     assert os.readlink(folder / "current") == f"versions/{version.name}"
-    assert listing(version) == BRIEF_FILES
+    assert listing(version) == VERSION_FILES
     for name in BRIEF_FILES:
         assert os.readlink(folder / name) == f"current/{name}"
         assert (folder / name).resolve() == version / name
@@ -283,7 +285,7 @@ def test_each_publish_adds_a_dated_version_and_old_ones_are_pruned(tmp_path, sam
     assert listing(folder / "versions") == versions[-3:]
     assert os.readlink(folder / "current") == f"versions/{versions[-1]}"
     for version in versions[-3:]:
-        assert listing(folder / "versions" / version) == BRIEF_FILES
+        assert listing(folder / "versions" / version) == VERSION_FILES
 
 
 def test_a_failure_to_prune_old_versions_does_not_fail_the_published_run(tmp_path, sample, publish, monkeypatch, caplog):
@@ -350,7 +352,7 @@ def test_briefs_published_as_plain_files_are_kept_as_a_version(tmp_path, sample,
     assert (folder / "brief.md").read_text(encoding="utf-8").startswith("# Lee visits China")
     # brief.html is new: the old pair is adopted without it, tonight's version has all three.
     assert listing(folder / "versions" / versions[0]) == ["brief.json", "brief.md"]
-    assert listing(folder / "versions" / versions[1]) == BRIEF_FILES
+    assert listing(folder / "versions" / versions[1]) == VERSION_FILES
 
 
 def test_published_key_is_the_key_of_the_current_brief(tmp_path, sample, publish, layout):
@@ -443,6 +445,15 @@ def damage(folder: Path, how: str) -> None:
         (folder / "brief.html").unlink()
     elif how == "version-before-html":  # published before brief.html existed
         (version / "brief.html").unlink()
+    elif how == "markdown-written-through-link":  # `cp stale.md brief.md` writes into current/
+        (folder / "brief.md").write_text("# A stale brief copied over the published one\n")
+    elif how == "markdown-truncated":
+        (folder / "brief.md").write_bytes(b"")
+    elif how == "version-html-stale":
+        (version / "brief.html").write_text("<!DOCTYPE html><title>A stale page</title>\n")
+    elif how == "json-edited-keeping-its-key":
+        document = json.loads((folder / "brief.json").read_text(encoding="utf-8"))
+        (folder / "brief.json").write_text(json.dumps(document | {"words": 0}), encoding="utf-8")
     else:
         raise AssertionError(how)
 
@@ -450,6 +461,8 @@ def damage(folder: Path, how: str) -> None:
 DAMAGE = (
     "markdown-deleted", "json-deleted", "markdown-stale-file", "json-stale-file", "markdown-link-repointed",
     "version-lacks-markdown", "html-deleted", "version-before-html",
+    # Files whose content changed behind the links (issue 23): only their hashes tell.
+    "markdown-written-through-link", "markdown-truncated", "version-html-stale", "json-edited-keeping-its-key",
 )
 
 
@@ -483,7 +496,7 @@ def test_one_plain_file_alone_is_not_adopted_as_a_version(tmp_path, sample, publ
 
     paths = publish(b, sources, tmp_path)
     assert listing(folder / "versions") == [Path(paths["version"]).name]
-    assert listing(Path(paths["version"])) == BRIEF_FILES
+    assert listing(Path(paths["version"])) == VERSION_FILES
     assert os.readlink(folder / alone) == f"current/{alone}"
     assert "stale" not in (folder / alone).read_text(encoding="utf-8")
 

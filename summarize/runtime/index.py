@@ -4,11 +4,14 @@
     feed.xml                            the same as an Atom feed (RFC 4287), one entry per event
     .summarize/status/<event>.json      the event's last run: its failure, or the time it succeeded
     .summarize/index.lock               held while the two pages are rewritten
+    .summarize/pages.SHA256SUMS         the two pages' sums as last written (runtime/checksums.py)
 
 Both pages are built by reading every <event>/current/brief.json, not from one run's memory, so
 that runs of different events finishing together all appear: each run rewrites them from what is
 published, under the lock, and each file is replaced by a rename (a reader sees the old page or
 the new one). The lock is not in .summarize/locks/, where an event named "index" has its own.
+A run that finds either page not as the last rewrite left it (deleted, cut short, replaced)
+rewrites both, even when it publishes nothing.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
+from summarize.runtime.checksums import files_match_sums, sums_text
 from summarize.runtime.files import write_atomic
 from summarize.runtime.layout import ADMIN_DIR, BriefFiles
 from summarize.runtime.lock import EventLock
@@ -32,6 +36,7 @@ log = logging.getLogger(__name__)
 
 INDEX_NAME = "index.html"
 FEED_NAME = "feed.xml"
+PAGES_SUMS = f"{ADMIN_DIR}/pages.SHA256SUMS"  # relative to the shared folder, as `sha256sum -c` reads it there
 # Rewriting the pages takes milliseconds; a run waiting longer than this gives up with a warning.
 INDEX_LOCK_TIMEOUT_S = 60.0
 # The entry's summary: the brief's first sentences, enough to tell the event from the others.
@@ -198,7 +203,14 @@ def update_index(
         pages = render_pages(entries, feed_id or default_feed_id(shared_dir), files)
         for name, content in pages.items():
             write_atomic(shared_dir / name, content)
+        # Last: a kill before it leaves sums that do not match, and the next run rewrites the pages.
+        write_atomic(shared_dir / PAGES_SUMS, sums_text(pages))
     return entries
+
+
+def pages_intact(shared_dir: Path) -> bool:
+    """Whether index.html and feed.xml are byte for byte what the last rewrite left."""
+    return files_match_sums(Path(shared_dir) / PAGES_SUMS, Path(shared_dir), (INDEX_NAME, FEED_NAME))
 
 
 def after_run(shared_dir: Path, event_id: str, publish: PublishSettings, exit_code: int | None = None, message: str = "") -> None:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from summarize.errors import BusyError, ExitCode, StopDeferred, SummarizeError, one_line, stop_behind
-from summarize.runtime.index import after_run, failure_recorded
+from summarize.runtime.index import after_run, failure_recorded, pages_intact
 from summarize.runtime.layout import BriefFiles, SharedLayout
 from summarize.runtime.lock import EventLock
 from summarize.runtime.manifest import build_manifest, write_manifest
@@ -169,9 +169,10 @@ def publish_event(event: EventRun, run_dir: Path) -> dict:
     if already_published(event):
         log.info("skipped: inputs, config and models are those of the published brief (force=true reruns)")
         outputs = layout.brief_paths()
-        # A skip changes what readers see only by clearing a failure the index shows: a night of
-        # skipped events must not rewrite the index once per event.
-        if failure_recorded(layout.shared_dir, settings.event.id):
+        # A skip changes what readers see only by clearing a failure the index shows, or by
+        # repairing index.html and feed.xml when they are not as last written: a night of skipped
+        # events must not rewrite the index once per event.
+        if failure_recorded(layout.shared_dir, settings.event.id) or not pages_intact(layout.shared_dir):
             after_run(layout.shared_dir, settings.event.id, settings.publish)
         return record_run(event, run_dir, "skipped", outputs, f"skipped {settings.event.id}")
     if event.work.brief is None:  # found unchanged without the lock (Ray's read step), changed since

@@ -1,6 +1,7 @@
 """The event's dated versions (the layout is in runtime/layout.py): each publish writes a complete
-version in staging, renames it into <event>/versions/, then switches <event>/current to it in one
-rename; the oldest beyond `keep_versions` are pruned. The caller holds the event's lock."""
+version in staging, with the SHA-256 sums of its files (runtime/checksums.py), renames it into
+<event>/versions/, then switches <event>/current to it in one rename; the oldest beyond
+`keep_versions` are pruned. The caller holds the event's lock."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
+from summarize.runtime.checksums import VERSION_SUMS, files_match_sums, sums_text
 from summarize.runtime.files import fsync_dir, write_synced
 from summarize.runtime.layout import SharedLayout
 
@@ -102,7 +104,7 @@ def publish_files(layout: SharedLayout, contents: dict[str, str], keep_versions:
         stamp = version_stamp(layout.versions)
         staged = layout.staging / stamp
         staged.mkdir()
-        for name, content in contents.items():
+        for name, content in (contents | {VERSION_SUMS: sums_text(contents)}).items():
             write_synced(staged / name, content)
         fsync_dir(staged)
         version = layout.versions / stamp
@@ -131,9 +133,11 @@ def publish_files(layout: SharedLayout, contents: dict[str, str], keep_versions:
 def published_key(layout: SharedLayout) -> str | None:
     """The run key of the brief readers see, or None when what they see is not one whole published
     brief: each reader-facing name (`layout.files`) a link to current/<name>, `current` a link to a
-    version folder holding every file, the JSON readable. Anything else (a file deleted, a stale
-    plain file, a link re-pointed, a version from before brief.html) is not worth keeping, so the
-    run publishes, which repairs it, instead of skipping."""
+    version folder holding every file, each file read through its link byte for byte what was
+    published (the version's sums), the JSON readable. Anything else (a file deleted, a stale plain
+    file, a link re-pointed, a stale copy written through a link, a file cut short, a version from
+    before brief.html or before its sums) is not worth keeping, so the run publishes, which
+    repairs it, instead of skipping."""
     names = layout.files.names
     with contextlib.suppress(OSError, ValueError, AttributeError):
         for name in names:
@@ -144,6 +148,8 @@ def published_key(layout: SharedLayout) -> str | None:
         if target != Path("versions", target.name) or version.is_symlink():
             return None
         if not all((version / name).is_file() and not (version / name).is_symlink() for name in names):
+            return None
+        if not files_match_sums(version / VERSION_SUMS, layout.folder, names):
             return None
         return json.loads((version / layout.files.json).read_text(encoding="utf-8")).get("key")
     return None
