@@ -70,9 +70,11 @@ def summarize_event(cfg: DictConfig) -> int:
 
 
 def warn_of(manifest: dict) -> None:
-    """What went wrong after the run's work was done (its manifest not written): a warning, not a failure."""
-    if warning := manifest.get("warning"):
-        say(f"warning: {warning}")
+    """What went wrong beside the run's work (an event the index leaves out, the index or the
+    manifest not written): one warning line each, not a failure."""
+    for warning in [*manifest.get("index_warnings", []), manifest.get("warning")]:
+        if warning:
+            say(f"warning: {warning}")
 
 
 def batch_on_ray(cfg: DictConfig) -> None:

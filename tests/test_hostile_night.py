@@ -211,9 +211,8 @@ def test_a_manifest_that_cannot_be_written_after_publishing_is_a_warning(tmp_pat
     assert "Tonight" in brief_md.read_text(encoding="utf-8")
 
 
-# Runs the real entry point with the stages replaced by a small brief (they are not the point)
-# and the manifest's write failing as on a full disk.
-MANIFEST_FAILS = """
+# Runs the real entry point with the stages replaced by a small brief (they are not the point).
+FAKE_STAGES = """
 import dataclasses, datetime as dt, errno, os, sys
 import summarize.runtime.manifest as manifest_module
 import summarize.runtime.runner as runner
@@ -229,6 +228,9 @@ def full(path, content):
 
 runner.summarize = fake_summarize
 runner.load_models = lambda cfg, stages: None
+"""
+# ... and the manifest's write failing as on a full disk.
+MANIFEST_FAILS = FAKE_STAGES + """
 manifest_module.write_atomic = full
 from summarize.__main__ import entry
 entry()
@@ -247,6 +249,31 @@ def test_published_but_the_manifest_not_written_exits_0_with_a_warning(tmp_path)
     assert result.stdout.strip().splitlines()[-1] == str(brief_md)
     assert "Tonight" in brief_md.read_text(encoding="utf-8")
     assert not (tmp_path / "run" / "manifest.json").exists()
+
+
+# -- 5b. Another event's brief.json is damaged (issue 23) ---------------------------------------
+
+
+def test_a_damaged_brief_of_another_event_costs_only_its_entry_with_one_warning(tmp_path):
+    """Another event's brief.json whose `event` is a string: tonight's brief is published and
+    listed (exit 0), and the one line on stderr is a warning naming the event left out."""
+    shared = tmp_path / "shared"
+    other = dataclasses.replace(brief({"Talks": [brief_sentence("Another event's sentence.", "Outlet B")]}), event_id="other")
+    publish_brief(other, [article("b", ["x"], outlet="Outlet B")], {"words": 3}, SharedLayout(shared, "other", FILES), 30, key="k")
+    document = json.loads((shared / "other" / "brief.json").read_text())
+    (shared / "other" / "brief.json").write_text(json.dumps(document | {"event": "other"}))
+
+    result = finish(start(f"+event={EVENT}", "force=true", f"paths.shared_dir={shared}", f"hydra.run.dir={tmp_path / 'run'}",
+                          cwd=tmp_path, code=FAKE_STAGES + "from summarize.__main__ import entry\nentry()\n"))
+
+    assert result.returncode == 0, result.stderr
+    assert one_line(result.stderr) == (
+        f"summarize: warning: the index leaves out other: {shared}/other/current/brief.json: 'event' is a str, not an object"
+    )
+    assert f'data-event="{EVENT}"' in (shared / "index.html").read_text(encoding="utf-8")
+    assert 'data-event="other"' not in (shared / "index.html").read_text(encoding="utf-8")
+    manifest = json.loads((tmp_path / "run" / "manifest.json").read_text())
+    assert manifest["index_warnings"] == [one_line(result.stderr).removeprefix("summarize: warning: ")]
 
 
 # -- 5. The run folder cannot be written at the start -------------------------------------------

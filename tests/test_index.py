@@ -185,3 +185,61 @@ def test_a_skipped_run_repairs_a_missing_or_damaged_index_and_feed(tmp_path, how
     before = index.stat().st_mtime_ns, feed.stat().st_mtime_ns
     assert runner.publish_event(run, tmp_path / "run3")["status"] == "skipped"
     assert (index.stat().st_mtime_ns, feed.stat().st_mtime_ns) == before
+
+
+def damage_event(shared, event_id: str, how: str) -> None:
+    """Break one published event's brief.json or status file the ways a tool or a hand might."""
+    path = shared / event_id / "brief.json"
+    document = json.loads(path.read_text(encoding="utf-8"))
+    if how == "event-a-string":
+        document["event"] = event_id
+    elif how == "time-without-timezone":
+        document["generated_at"] = "2026-01-05T10:00:00"
+    elif how == "sentence-not-text":
+        document["sections"][0]["sentences"][0]["shown"] = {"text": "x"}
+    elif how == "status-time-without-timezone":
+        status_path(shared, event_id).write_text(json.dumps({"last_failure": "2099-01-05T10:00:00", "exit_code": 3, "message": "x"}))
+    elif how == "status-not-json":
+        status_path(shared, event_id).write_text("{not json")
+    if how == "not-an-object":
+        path.write_text("[1, 2]\n")
+    elif how == "not-json":
+        path.write_text("{\"event\": ")
+    else:
+        path.write_text(json.dumps(document), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "how",
+    ["event-a-string", "time-without-timezone", "sentence-not-text", "status-time-without-timezone", "status-not-json",
+     "not-an-object", "not-json"],
+)
+def test_one_damaged_event_costs_only_its_own_entry_with_a_warning(shared, how, caplog):
+    """A brief.json or status file that does not read as this project writes them leaves out its
+    own event, with one warning line naming it; every other event, a new one included, is listed."""
+    write_status(shared, "older")  # every event that published has a status
+    damage_event(shared, "older", how)
+    publish_event(shared, "fresh", "A fresh event")
+
+    warnings = after_run(shared, "fresh", PUBLISH)
+    html = (shared / "index.html").read_text(encoding="utf-8")
+    assert [a["data-event"] for _, a in elements(html) if "data-event" in a] == ["fresh", "newer"]
+    entries = ET.parse(shared / "feed.xml").getroot().findall(f"{ATOM}entry")
+    assert [e.findtext(f"{ATOM}title") for e in entries] == ["A fresh event", "<script>alert(1)</script> newer"]
+    (warning,) = warnings
+    assert warning.startswith("the index leaves out older: ") and "\n" not in warning
+    assert warning in caplog.text
+
+
+def test_an_event_that_never_published_is_not_on_the_index(shared):
+    """A run of a mistyped event id fails (its inputs are not there) and records its failure; the
+    public index shows only events that have published, and so no internal path of that failure."""
+    write_status(shared, "lee_bejing", 3, "event.inputs: no folder /srv/events/lee_bejing")
+    write_status(shared, "older", 4, "cannot load the model")
+    update_index(shared, FILES)
+
+    html = (shared / "index.html").read_text(encoding="utf-8")
+    assert [a["data-event"] for _, a in elements(html) if "data-event" in a] == ["newer", "older"]
+    assert "lee_bejing" not in html and "/srv/events" not in html and "no brief published yet" not in html
+    assert "(exit 4); showing the brief of" in html  # a failure of an event that has published is shown
+    assert "lee_bejing" not in (shared / "feed.xml").read_text(encoding="utf-8")

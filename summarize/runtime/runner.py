@@ -172,9 +172,10 @@ def publish_event(event: EventRun, run_dir: Path) -> dict:
         # A skip changes what readers see only by clearing a failure the index shows, or by
         # repairing index.html and feed.xml when they are not as last written: a night of skipped
         # events must not rewrite the index once per event.
+        warnings = []
         if failure_recorded(layout.shared_dir, settings.event.id) or not pages_intact(layout.shared_dir):
-            after_run(layout.shared_dir, settings.event.id, settings.publish)
-        return record_run(event, run_dir, "skipped", outputs, f"skipped {settings.event.id}")
+            warnings = after_run(layout.shared_dir, settings.event.id, settings.publish)
+        return record_run(event, run_dir, "skipped", outputs, f"skipped {settings.event.id}", warnings)
     if event.work.brief is None:  # found unchanged without the lock (Ray's read step), changed since
         raise BusyError(f"the published brief of {settings.event.id} changed while this run read its inputs; run it again")
     # A stop signal waits until the brief and the manifest are written, so that its message can
@@ -182,15 +183,17 @@ def publish_event(event: EventRun, run_dir: Path) -> dict:
     with StopDeferred() as finishing:
         outputs = run_stage("publish", event.stages, publish_outputs, event)
         finishing.published = outputs["markdown"]
-        after_run(layout.shared_dir, settings.event.id, settings.publish)
-        return record_run(event, run_dir, "published", outputs, f"published {outputs['markdown']}")
+        warnings = after_run(layout.shared_dir, settings.event.id, settings.publish)
+        return record_run(event, run_dir, "published", outputs, f"published {outputs['markdown']}", warnings)
 
 
-def record_run(event: EventRun, run_dir: Path, status: str, outputs: dict, done: str) -> dict:
-    """The run's manifest, written into `run_dir`. What the run did (`done`) stands when the run
-    folder cannot take the manifest (it filled up since the start): the failure becomes the
-    manifest's `warning`, for the caller to print, and is not the run's error."""
+def record_run(event: EventRun, run_dir: Path, status: str, outputs: dict, done: str, index_warnings: list[str]) -> dict:
+    """The run's manifest, written into `run_dir`, with the index's warnings (events it left out)
+    for the caller to print. What the run did (`done`) stands when the run folder cannot take the
+    manifest (it filled up since the start): the failure becomes the manifest's `warning`, for the
+    caller to print, and is not the run's error."""
     manifest = build_manifest(event.settings, event.key, event.work, event.stages, status, outputs)
+    manifest["index_warnings"] = index_warnings
     try:
         write_manifest(run_dir, manifest)
     except OSError as exc:
