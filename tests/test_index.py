@@ -243,3 +243,23 @@ def test_an_event_that_never_published_is_not_on_the_index(shared):
     assert "lee_bejing" not in html and "/srv/events" not in html and "no brief published yet" not in html
     assert "(exit 4); showing the brief of" in html  # a failure of an event that has published is shown
     assert "lee_bejing" not in (shared / "feed.xml").read_text(encoding="utf-8")
+
+
+def test_the_feed_parses_whatever_characters_a_brief_or_a_status_holds(shared):
+    """A brief.json published before its text was cleaned (or edited since) and a failure message
+    holding a noncharacter: index.html and feed.xml leave out what XML forbids and what redraws
+    a terminal or reorders text, so the feed still parses for every event."""
+    path = shared / "older" / "brief.json"
+    document = json.loads(path.read_text(encoding="utf-8"))
+    document["event"]["title"] = "Old\x1b[2J \u202eevent\ufffe"
+    document["sections"][0]["sentences"][0]["shown"] = "It opened\ufffe\uffff on Monday\x07."
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    write_status(shared, "older", 3, "a file \ufffe\u202e")
+    update_index(shared, FILES)
+
+    for name in ("index.html", "feed.xml"):
+        text = (shared / name).read_text(encoding="utf-8")
+        assert not {"\x1b", "\x07", "\u202e", "\ufffe", "\uffff"} & set(text), name
+    titles = [e.findtext(f"{ATOM}title") for e in ET.parse(shared / "feed.xml").getroot().findall(f"{ATOM}entry")]
+    assert "Old[2J event" in titles
+    assert "It opened on Monday." in (shared / "index.html").read_text(encoding="utf-8")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import errno
 import json
@@ -512,3 +513,43 @@ def test_a_plain_file_beside_a_current_version_is_not_adopted(tmp_path, sample, 
     second = publish(NEWER, sources, tmp_path)
     assert listing(folder / "versions") == sorted(Path(p["version"]).name for p in (first, second))
     assert "different night" in (folder / "brief.md").read_text(encoding="utf-8")
+
+
+# Characters no published file may hold: a terminal escape, bidi overrides and isolates, a
+# zero-width space, U+FFFE and U+FFFF (XML 1.0 forbids them), another noncharacter, a lone surrogate.
+UNPUBLISHABLE = ("\x1b", "\x07", "\x9b", "\u202e", "\u2066", "\u200b", "\ufffe", "\uffff", "\ufdd0", "\ud800")
+
+
+def strings_in(value) -> list[str]:
+    """Every string in a JSON document, keys included."""
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in (k, *strings_in(v))]
+    if isinstance(value, list):
+        return [s for v in value for s in strings_in(v)]
+    return [value] if isinstance(value, str) else []
+
+
+def test_characters_xml_forbids_and_controls_reach_no_published_file(tmp_path, publish):
+    """From the config (the title), the articles (a sentence, an outlet) and file names (article
+    ids and paths): a terminal escape, a bidi override, a noncharacter reach none of the three files."""
+    hostile = "".join(UNPUBLISHABLE)
+    b = brief(
+        {"Summit": [brief_sentence(f"Lee met Xi in Bei{hostile}jing on Monday.", f"Outlet{hostile} A")]},
+        title=f"Lee\x1b[2J visits \u202eChina\ufffe\nand Xi",
+    )
+    sources = [article(f"a{hostile}b", ["x"], outlet="Outlet A")]
+    sources[0] = dataclasses.replace(sources[0], path=f"/in/a{hostile}b.txt")
+    publish(b, sources, tmp_path)
+
+    folder = tmp_path / "test_event"
+    texts = {name: (folder / name).read_text(encoding="utf-8") for name in BRIEF_FILES}
+    texts["brief.json values"] = "".join(strings_in(json.loads(texts["brief.json"])))
+    for name, text in texts.items():
+        assert not [ch for ch in UNPUBLISHABLE if ch in text], name
+    assert "\\u001b" not in texts["brief.json"]
+    doc = json.loads(texts["brief.json"])
+    assert doc["event"]["title"] == "Lee[2J visits China and Xi"  # a line break would end the Markdown heading
+    assert doc["articles"][0]["id"] == "ab" and doc["articles"][0]["path"] == "/in/ab.txt"
+    assert doc["sections"][0]["sentences"][0]["text"] == "Lee met Xi in Beijing on Monday."
+    assert texts["brief.md"].startswith("# Lee\\[2J visits China and Xi\n")
+    assert "Outlet A" in texts["brief.html"] and "Outlet A" in texts["brief.md"]

@@ -1,6 +1,7 @@
 """What readers see: the brief's three files (brief.json's document, brief.md, brief.html from the
 templates in summarize/templates/), and what the index's pages share with them (runtime/index.py).
-No text from an article or the config can become live Markdown or HTML in any of them."""
+No text from an article or the config can become live Markdown or HTML in any of them, and none
+can carry a character that XML 1.0 forbids, redraws a terminal or reorders text (`published_text`)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ import dataclasses
 import datetime as dt
 import json
 import re
+import unicodedata
 from collections.abc import Sequence
 
 import jinja2
+from markupsafe import Markup
 
 from summarize.runtime.layout import BriefFiles
 from summarize.types import Article, Brief, BriefSentence
@@ -19,6 +22,54 @@ from summarize.types import Article, Brief, BriefSentence
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
 # The page loads nothing and runs nothing: inline style is all it may use.
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; base-uri 'none'; form-action 'none'"
+
+
+def is_noncharacter(ch: str) -> bool:
+    """U+FDD0..U+FDEF and the last two code points of every plane: never text, and U+FFFE and
+    U+FFFF are among the characters XML 1.0 forbids (one of them makes feed.xml unreadable)."""
+    code = ord(ch)
+    return 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE
+
+
+def published_char(ch: str) -> str:
+    """What `ch` becomes in a published file: controls and format characters (terminal escapes,
+    C1 controls, bidi overrides and isolates, zero-width characters), lone surrogates (undecodable
+    bytes of a file name) and noncharacters go; a line break or a tab becomes a space, since a
+    title or a sentence is one line (a newline would end a Markdown heading). What is left is
+    text XML 1.0 allows."""
+    category = unicodedata.category(ch)
+    if category in ("Cc", "Zl", "Zp"):
+        return " " if ch.isspace() else ""
+    if category in ("Cf", "Cs") or is_noncharacter(ch):
+        return ""
+    return ch
+
+
+def published_text(text: str) -> str:
+    """`text` as it may be published (see `published_char`)."""
+    if text.isprintable():  # nearly every text: nothing to remove (every such character is unprintable)
+        return text
+    return "".join(published_char(ch) for ch in text)
+
+
+def published_data(value):
+    """A JSON document with `published_text` applied to every string in it, keys included."""
+    if isinstance(value, str):
+        return published_text(value)
+    if isinstance(value, dict):
+        return {published_data(k): published_data(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [published_data(v) for v in value]
+    return value
+
+
+def published_value(value) -> str:
+    """Jinja's `finalize`: every value a template prints passes here, whatever it came from (an
+    article, the config, a brief.json of an older version, a status file). Escaped markup stays
+    escaped: no character removed here is part of markup."""
+    if isinstance(value, Markup):
+        return Markup(published_text(str(value)))
+    return published_text(str(value))
 
 
 def md_escape(text: str) -> str:
@@ -53,8 +104,9 @@ def sentence_record(brief: Brief, sentence: BriefSentence) -> dict:
 
 
 def brief_document(brief: Brief, articles: Sequence[Article], scores: dict, generated_at: str) -> dict:
-    """brief.json's content (without the run key, which the publisher adds)."""
-    return {
+    """brief.json's content (without the run key, which the publisher adds), every string as it
+    may be published: article ids and paths come from file names, the title from the config."""
+    return published_data({
         "event": {"id": brief.event_id, "title": brief.title, "date": brief.date},
         "generated_at": generated_at,
         "words": brief.word_count,
@@ -73,7 +125,7 @@ def brief_document(brief: Brief, articles: Sequence[Article], scores: dict, gene
             for a in articles
         ],
         "scores": scores,
-    }
+    })
 
 
 def render_markdown(brief: Brief, articles: Sequence[Article], generated_at: str) -> str:
@@ -81,6 +133,7 @@ def render_markdown(brief: Brief, articles: Sequence[Article], generated_at: str
         loader=jinja2.PackageLoader("summarize"),
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
+        finalize=published_value,
     )
     environment.filters["md"] = md_escape
     return environment.get_template("brief.md.j2").render(
@@ -90,12 +143,14 @@ def render_markdown(brief: Brief, articles: Sequence[Article], generated_at: str
 
 def html_environment() -> jinja2.Environment:
     """The templates of the web pages and the feed: autoescape on, so that no text from an article
-    or the config can become markup (HTML escaping is valid XML too)."""
+    or the config can become markup (HTML escaping is valid XML too), and every printed value
+    published_text, so that none can break the feed's XML."""
     return jinja2.Environment(
         loader=jinja2.PackageLoader("summarize"),
         autoescape=True,
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
+        finalize=published_value,
     )
 
 
