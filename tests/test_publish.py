@@ -295,7 +295,7 @@ def test_a_failure_to_prune_old_versions_does_not_fail_the_published_run(tmp_pat
     b, sources = sample
     publish(b, sources, tmp_path, keep_versions=1)
 
-    def boom(layout, keep):
+    def boom(*args):
         raise OSError(errno.EACCES, "Permission denied")
 
     monkeypatch.setattr(versions_module, "prune_versions", boom)
@@ -311,18 +311,82 @@ def test_keep_versions_below_one_is_refused(tmp_path, sample, publish):
     assert everything_under(tmp_path) == []
 
 
+def killed_at_the_switch(publish, *args) -> None:
+    """publish(*args) in a child process that dies (os._exit, leaving what SIGKILL leaves) just
+    before it switches `current` to its new version."""
+    import summarize.runtime.versions as versions_module
+
+    pid = os.fork()
+    if pid == 0:
+        try:
+            switch = versions_module.replace_link
+
+            def die_at_the_switch(layout, name, target):
+                if name == "current":
+                    os._exit(9)
+                switch(layout, name, target)
+
+            versions_module.replace_link = die_at_the_switch
+            publish(*args)
+        finally:
+            os._exit(0)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 9
+
+
 def test_a_version_left_unpublished_by_a_killed_run_is_pruned(tmp_path, sample, publish):
     """A run killed between moving its version in and switching `current` leaves a complete but
-    never-current version; the next run removes it rather than counting it as a dated copy."""
+    never-current version; the next run removes it rather than counting it as a dated copy,
+    whatever its stamp says (it is named in staging, where the next run finds it)."""
     b, sources = sample
-    publish(b, sources, tmp_path)
-    orphan = tmp_path / "test_event" / "versions" / "9999-12-31T235959.999999Z"
-    orphan.mkdir()
-    (orphan / "brief.md").write_text("never published\n")
+    first = Path(publish(b, sources, tmp_path)["version"]).name
+    killed_at_the_switch(publish, NEWER, sources, tmp_path)
+    folder = tmp_path / "test_event"
+    (orphan,) = set(listing(folder / "versions")) - {first}
+    assert os.readlink(folder / "current") == f"versions/{first}"
 
-    publish(NEWER, sources, tmp_path)
-    assert not orphan.exists()
-    assert "different night" in (tmp_path / "test_event" / "brief.md").read_text(encoding="utf-8")
+    third = Path(publish(NEWER, sources, tmp_path)["version"]).name
+    assert listing(folder / "versions") == [first, third]
+    assert "different night" in (folder / "brief.md").read_text(encoding="utf-8")
+
+
+def restamp_current(folder: Path, stamp: str) -> None:
+    """Rename the current version to `stamp`, as a clock showing that time would have named it."""
+    old = folder / os.readlink(folder / "current")
+    old.rename(folder / "versions" / stamp)
+    (folder / "current").unlink()
+    (folder / "current").symlink_to(f"versions/{stamp}")
+
+
+def test_a_clock_stepped_back_deletes_no_dated_copy(tmp_path, sample, publish):
+    """The last two nights were stamped by a clock a year ahead; tonight's clock is right, so its
+    stamp sorts before theirs. Neither is removed: not the version readers saw until tonight, and
+    no more than keep_versions says."""
+    b, sources = sample
+    folder = tmp_path / "test_event"
+    ahead = ["2099-01-01T000000.000000Z", "2099-01-02T000000.000000Z"]
+    for stamp in ahead:
+        publish(b, sources, tmp_path)
+        restamp_current(folder, stamp)
+
+    tonight = Path(publish(NEWER, sources, tmp_path)["version"]).name
+    assert listing(folder / "versions") == sorted([tonight, *ahead])
+    assert os.readlink(folder / "current") == f"versions/{tonight}"
+
+
+def test_keep_versions_keeps_the_last_published_whatever_their_stamps(tmp_path, sample, publish, monkeypatch):
+    """A clock going back a day every night: the versions kept are the newest `keep_versions` by
+    the order they were published in, the one readers see and the one they saw before it."""
+    import summarize.runtime.versions as versions_module
+
+    b, sources = sample
+    stamps = iter(f"2026-01-{day:02}T000000.000000Z" for day in (9, 8, 7, 6, 5))
+    monkeypatch.setattr(versions_module, "version_stamp", lambda versions: next(stamps))
+    published = [Path(publish(b, sources, tmp_path, keep_versions=2)["version"]).name for _ in range(5)]
+
+    folder = tmp_path / "test_event"
+    assert listing(folder / "versions") == sorted(published[-2:])
+    assert os.readlink(folder / "current") == f"versions/{published[-1]}"
 
 
 def test_leftovers_of_a_killed_run_in_staging_are_cleared(tmp_path, sample, publish):

@@ -1,7 +1,8 @@
 """The event's dated versions (the layout is in runtime/layout.py): each publish writes a complete
 version in staging, with the SHA-256 sums of its files (runtime/checksums.py), renames it into
 <event>/versions/, then switches <event>/current to it in one rename; the oldest beyond
-`keep_versions` are pruned. The caller holds the event's lock."""
+`keep_versions` are pruned, counted in the order they were published, not by the clock that
+stamped them. The caller holds the event's lock."""
 
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ log = logging.getLogger(__name__)
 
 # A version's folder name, in UTC: sorts in time order, and no ':' for file systems that refuse it.
 STAMP_FORMAT = "%Y-%m-%dT%H%M%S.%fZ"
+# In staging while a run switches `current` to its new version: a link naming that version.
+SWITCHING = "switching"
 
 
 def replace_link(layout: SharedLayout, name: str, target: str) -> None:
@@ -41,6 +44,15 @@ def version_stamp(versions: Path) -> str:
         if not (versions / stamp).exists():
             return stamp
         now += dt.timedelta(microseconds=1)
+
+
+def is_stamp(name: str) -> bool:
+    """Whether `name` is a version's stamp (and so a plain name in versions/, nothing else)."""
+    try:
+        dt.datetime.strptime(name, STAMP_FORMAT)
+    except ValueError:
+        return False
+    return True
 
 
 def current_version(layout: SharedLayout) -> str | None:
@@ -75,19 +87,47 @@ def adopt_legacy_files(layout: SharedLayout, names: Sequence[str]) -> None:
     fsync_dir(layout.folder)
 
 
-def prune_versions(layout: SharedLayout, keep: int) -> list[str]:
-    """Remove versions beyond the newest `keep` up to the current one, and versions newer than the
-    current one (complete, but left unpublished by a killed run). Each leaves <event>/ by a rename
-    into staging, so a kill during the deletion leaves nothing partial in the event's folder."""
+def drop_unpublished_version(layout: SharedLayout) -> str | None:
+    """Remove the version a killed run moved into versions/ but never made current, which the link
+    it left in staging names (`SWITCHING`); returns its stamp. Its stamp cannot tell: a clock stepped
+    back stamps a version readers saw after one they never saw."""
+    try:
+        stamp = os.readlink(layout.staging / SWITCHING)
+    except OSError:  # no staging, or no run was killed while switching
+        return None
+    if not is_stamp(stamp) or stamp == current_version(layout) or not (layout.versions / stamp).is_dir():
+        return None
+    os.rename(layout.versions / stamp, layout.staging / f"pruned-{stamp}")
+    return stamp
+
+
+def prune_versions(layout: SharedLayout, keep: int, previous: str | None) -> list[str]:
+    """Remove the versions beyond the newest `keep`. The current one and `previous` (current until
+    this publish) are the newest two whatever their stamps say; the others are ranked by stamp.
+    Ranked by stamp alone, a clock stepped back made tonight's version older than last night's,
+    and the versions readers saw looked newer than the current one. Each leaves <event>/ by a
+    rename into staging, so a kill during the deletion leaves nothing partial in the event's folder."""
     current = current_version(layout)
     stamps = sorted(p.name for p in layout.versions.iterdir() if not p.name.startswith("."))
     if current not in stamps:
         return []
-    position = stamps.index(current)
-    doomed = stamps[: max(position + 1 - keep, 0)] + stamps[position + 1 :]
+    latest = [stamp for stamp in dict.fromkeys((previous, current)) if stamp in stamps]
+    ranked = [stamp for stamp in stamps if stamp not in latest] + latest
+    doomed = ranked[: max(len(ranked) - keep, 0)]
     for stamp in doomed:
         os.rename(layout.versions / stamp, layout.staging / f"pruned-{stamp}")
     return doomed
+
+
+def stage_version(layout: SharedLayout, contents: dict[str, str]) -> str:
+    """Write `contents` and their sums into a new version folder in staging; returns its stamp."""
+    stamp = version_stamp(layout.versions)
+    staged = layout.staging / stamp
+    staged.mkdir()
+    for name, content in (contents | {VERSION_SUMS: sums_text(contents)}).items():
+        write_synced(staged / name, content)
+    fsync_dir(staged)
+    return stamp
 
 
 def publish_files(layout: SharedLayout, contents: dict[str, str], keep_versions: int) -> Path:
@@ -95,20 +135,21 @@ def publish_files(layout: SharedLayout, contents: dict[str, str], keep_versions:
     event's brief; returns its folder. A brief published before versions existed is adopted first
     (`layout.files.legacy`: a file added since, brief.html, was never a plain file)."""
     # Only the holder of the event's lock gets here, so whatever staging holds is a killed run's.
+    drop_unpublished_version(layout)
     shutil.rmtree(layout.staging, ignore_errors=True)
     layout.staging.mkdir(parents=True)
     stamp = version = None
     try:
         layout.versions.mkdir(parents=True, exist_ok=True)
         adopt_legacy_files(layout, layout.files.legacy)
-        stamp = version_stamp(layout.versions)
-        staged = layout.staging / stamp
-        staged.mkdir()
-        for name, content in (contents | {VERSION_SUMS: sums_text(contents)}).items():
-            write_synced(staged / name, content)
-        fsync_dir(staged)
+        previous = current_version(layout)
+        stamp = stage_version(layout, contents)
         version = layout.versions / stamp
-        os.rename(staged, version)
+        # Named in staging before it enters versions/: if this run is killed before the switch,
+        # the next one knows the version was never published (drop_unpublished_version).
+        os.symlink(stamp, layout.staging / SWITCHING)
+        fsync_dir(layout.staging)
+        os.rename(layout.staging / stamp, version)
         fsync_dir(layout.versions)
         # Links to current/<name> dangle only until the first version exists, when there is no brief anyway.
         for name in contents:
@@ -122,7 +163,7 @@ def publish_files(layout: SharedLayout, contents: dict[str, str], keep_versions:
         raise
     else:
         try:
-            prune_versions(layout, keep_versions)
+            prune_versions(layout, keep_versions, previous)
         except OSError as exc:  # the brief is out; old copies wait for the next run
             log.warning("published, but could not remove old versions of %s: %s", layout.folder, exc)
     finally:
