@@ -4,9 +4,11 @@
     <event>/brief.json -> current/brief.json
     <event>/brief.html -> current/brief.html  the same brief as one self-contained web page
     <event>/current    -> versions/<stamp>    one rename switches the brief, all files together
-    <event>/versions/<stamp>/                 every run's complete brief, the newest `keep_versions`
+    <event>/versions/<stamp>/                 every run's complete brief, the newest `keep_versions`,
+                                              with .SHA256SUMS, its files' sums (runtime/checksums.py)
     .summarize/locks/<event>.lock             held while a run of <event> is going (runtime/lock.py)
-    .summarize/staging/<event>/               where files are written before they are renamed in
+    .summarize/staging/<event>/               where files are written before they are renamed in;
+                                              `switching` names the version being switched in
     index.html, feed.xml                      every event's latest brief (runtime/index.py)
 
 Everything enters <event>/ by a rename of something complete (runtime/versions.py), so a reader
