@@ -440,14 +440,19 @@ def _weekday(token: Token, article_date: dt.date) -> tuple[dt.date, str]:
     return article_date - dt.timedelta(days=back), text
 
 
-# Worth parsing: a digit, a number word, a month or a day named relative to the article's date.
-MAY_STATE_A_VALUE = re.compile(
-    r"\d|\b(?:" + "|".join([*WORD_NUMBERS, *SCALES, "january", "february", "march", "april", "may", "june", "july",
-                             "august", "september", "october", "november", "december", "jan", "feb", "mar", "apr",
-                             "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "monday", "tuesday", "wednesday",
-                             "thursday", "friday", "saturday", "sunday", "today", "yesterday", "tomorrow"]) + r")\b",
-    re.IGNORECASE,
+# Worth parsing for a count or an amount: a digit or a number word.
+MAY_STATE_A_NUMBER = re.compile(r"\d|\b(?:" + "|".join([*WORD_NUMBERS, *SCALES]) + r")\b", re.IGNORECASE)
+# Worth parsing for a date: a month or a weekday (capitalised, so the verb "may" is none), or a day
+# named relative to the article's date.
+MAY_STATE_A_DATE = re.compile(
+    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+    r"|\b(?:[Tt]oday|[Yy]esterday|[Tt]omorrow)\b"
 )
+
+
+def may_state_a_value(text: str) -> bool:
+    return bool(MAY_STATE_A_NUMBER.search(text) or MAY_STATE_A_DATE.search(text))
 
 
 def sentence_values(
@@ -462,7 +467,7 @@ def sentence_values(
     date line take the latest year the event's articles give."""
     known = [d for d in article_dates.values() if d]
     default_year = max(known).year if known else None
-    chosen = [s for s in sentences if MAY_STATE_A_VALUE.search(s.text)]
+    chosen = [s for s in sentences if may_state_a_value(s.text)]
     return {
         sentence.id: tuple(
             stated_values(doc, article_date=article_dates.get(sentence.article_id), default_year=default_year, synonyms=synonyms)

@@ -26,7 +26,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from summarize.nlp.facts import NUMBER_WORDS, stated_dates
 from summarize.nlp.stems import stem
-from summarize.nlp.values import MAY_STATE_A_VALUE, StatedValue, sentence_values
+from summarize.nlp.values import MAY_STATE_A_NUMBER, StatedValue, sentence_values
 from summarize.settings import AlignSettings
 from summarize.types import Encoder, EventWork, Fact, Models, Sentence, count_sources
 
@@ -395,7 +395,7 @@ class AlignStage:
         self.class_word = re.compile(r"\b(?:" + "|".join(words) + r")", re.IGNORECASE)
 
     def __call__(self, work: EventWork) -> tuple[EventWork, dict]:
-        counting = [s for s in work.sentences if MAY_STATE_A_VALUE.search(s.text) and self.class_word.search(s.text)]
+        counting = [s for s in work.sentences if MAY_STATE_A_NUMBER.search(s.text) and self.class_word.search(s.text)]
         dates = {a.id: a.date for a in work.cleaned}
         values = sentence_values(counting, self.models.parser, dates, synonyms=self.synonyms)
         facts, copies, counts = self.aligner(work.sentences, self.models.encoder, values)

@@ -28,13 +28,15 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from summarize.nlp.values import StatedValue, sentence_values
+from summarize.nlp.values import MAY_STATE_A_NUMBER, StatedValue, sentence_values
 from summarize.settings import ClaimsSettings
 from summarize.types import Disagreement, Encoder, EventWork, Fact, Models, Sentence, count_sources
 
 BOUND = re.compile(r"(?P<bound>[<>~]?)(?P<number>-?\d+(?:\.\d+)?)")
 # "Hélène Marchetti": a first name and a surname, both capitalised words.
 FULL_NAME = re.compile(r"\b([A-Z][a-zà-ÿ]+) ([A-Z][a-zà-ÿ]{3,})\b")
+# Every pair of capitalised words, overlapping ones too ("Director Hélène Marchand").
+NAME_PAIRS = re.compile(r"(?=\b([A-Z][a-zà-ÿ]+) ([A-Z][a-zà-ÿ]{3,})\b)")
 
 Quantity = tuple[str, str]  # (kind, key) of a StatedValue
 
@@ -78,7 +80,17 @@ def stated_names(sentences: Sequence[Sentence], parser) -> dict[str, dict[Quanti
     """People's full names by sentence id and first name: ("name", "Hélène") -> "Marchetti". Only
     what the parser's entity recogniser calls a person ("Mining Minister" is no name), from its
     first and last word."""
-    chosen = [s for s in sentences if FULL_NAME.search(s.text)]
+    # Only sentences where another outlet spells the same first name's surname another way can
+    # take part in a dispute: the entity recogniser runs on those alone, not on every name.
+    written = [NAME_PAIRS.findall(s.text) for s in sentences]
+    surnames: dict[str, set[tuple[str, str]]] = {}
+    for sentence, pairs in zip(sentences, written):
+        for first, last in pairs:
+            surnames.setdefault(first, set()).add((last, sentence.outlet))
+    chosen = [
+        sentence for sentence, pairs in zip(sentences, written)
+        if any(names_conflict(last, other) and outlet != sentence.outlet for first, last in pairs for other, outlet in surnames[first])
+    ]
     names: dict[str, dict[Quantity, StatedValue]] = {}
     # Only the entity recogniser: in spaCy's small English model it has its own token vectors.
     only_ner = [name for name in parser.pipe_names if name != "ner"]
@@ -249,7 +261,9 @@ class ClaimsStage:
 
     def event_claims(self, work: EventWork, dates: Mapping[str, object]) -> EventClaims:
         sentences = [s for f in work.facts for s in f.sentences]
-        unparsed = [s for s in sentences if s.id not in work.values]
+        # Dates are compared within a fact only: a date in a fact one outlet states has no rival.
+        alone = {s.id for f in work.facts if len({s.outlet for s in f.sentences}) == 1 for s in f.sentences}
+        unparsed = [s for s in sentences if s.id not in work.values and (s.id not in alone or MAY_STATE_A_NUMBER.search(s.text))]
         values = {**work.values, **sentence_values(unparsed, self.parser, dates, synonyms=self.settings.synonyms)}
         names = stated_names(sentences, self.parser)
         quantities = [single_values(values.get(s.id, ())) | names.get(s.id, {}) for s in sentences]
