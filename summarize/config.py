@@ -13,7 +13,7 @@ from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
 from summarize.errors import RunFolderError, UsageError
-from summarize.settings import MISREAD_BOOLEANS, SCHEMAS, EventSettings, Paths, Settings, is_plain_name
+from summarize.settings import MISREAD_BOOLEANS, SCHEMAS, EventSettings, Paths, Settings, check_ranges, is_plain_name
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CONFIG_DIR = PROJECT_ROOT / "conf"
@@ -108,7 +108,7 @@ def group_settings(cfg: DictConfig, group: str):
 
 
 def typed(node: DictConfig, schema: type, where: str):
-    """`node` resolved into a `schema` object, every key and word checked."""
+    """`node` resolved into a `schema` object, every key, word and numeric range checked."""
     fields = {f.name for f in dataclasses.fields(schema)}
     if unknown := sorted(set(node) - fields):
         raise UsageError(f"invalid setting {where}.{unknown[0]}: no such setting ({where} has {', '.join(sorted(fields))})")
@@ -121,9 +121,11 @@ def typed(node: DictConfig, schema: type, where: str):
         if missing := sorted(OmegaConf.missing_keys(checked)):
             raise UsageError(f"invalid setting {where}.{missing[0]}: missing (no default; set it)")
         check_words(values, where)
-        return OmegaConf.to_object(checked)
+        settings = OmegaConf.to_object(checked)
     except OmegaConfBaseException as exc:
         raise UsageError(setting_error(exc, f"{where}.{key}" if key else where)) from exc
+    check_ranges(settings, where)
+    return settings
 
 
 def check_words(value, where: str) -> None:

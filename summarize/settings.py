@@ -6,7 +6,8 @@ extends it and states only what it changes. Hydra converts and checks an overrid
 composes (`write.budget_words=abc` is refused there), and `summarize.config.load_settings` turns
 the composed config into these objects, refusing a key no schema has (`+write.foo=1`) and a word
 that YAML read as a boolean; each object's `__post_init__` checks choices, names and regular
-expressions. All before anything is read.
+expressions, and `check_ranges` the range each numeric setting declares (`ranged`). All before
+anything is read.
 
 Annotations are Python 3.9 style (Optional, not `X | None`): OmegaConf reads them at runtime.
 Values written `II("group.key")` are the other group's setting, resolved when composed: build
@@ -65,6 +66,52 @@ def check_patterns(setting: str, patterns: list[str]) -> None:
             refuse(f"{setting}[{index}]", f"{pattern!r} is not a regular expression ({exc})")
 
 
+@dataclass(frozen=True)
+class Range:
+    """The values a numeric setting may take: at least `low`, above `above`, at most `high`."""
+
+    low: Optional[float] = None
+    above: Optional[float] = None
+    high: Optional[float] = None
+
+    def admits(self, value: float) -> bool:
+        return (
+            (self.low is None or value >= self.low)
+            and (self.above is None or value > self.above)
+            and (self.high is None or value <= self.high)
+        )
+
+    def __str__(self) -> str:
+        if self.low is not None and self.high is not None:
+            return f"between {self.low:g} and {self.high:g}"
+        lower = f"at least {self.low:g}" if self.low is not None else f"above {self.above:g}" if self.above is not None else ""
+        upper = f"at most {self.high:g}" if self.high is not None else ""
+        return " and ".join(part for part in (lower, upper) if part)
+
+
+# MiniLM cosine similarities lie in [-1, 1]; a threshold outside it means nothing, or everything.
+COSINE = Range(low=-1, high=1)
+SHARE = Range(low=0, high=1)
+POSITIVE = Range(low=1)
+
+
+def ranged(default: Any, values: Range) -> Any:
+    """A numeric setting's default and the values that make sense for it. They are checked when
+    the settings load (check_ranges), so that a budget of -50 words, a cap of 0 words read per
+    article or a cosine of 3 is refused before any work, instead of publishing an empty brief or
+    a wrong reason ("all articles are in another language")."""
+    return field(default=default, metadata={"range": values})
+
+
+def check_ranges(settings: Any, group: str) -> None:
+    """Refuse a numeric setting of `settings` (one group's dataclass) outside its declared range;
+    None (an optional setting left unset) is not checked."""
+    for each in dataclasses.fields(settings):
+        values, value = each.metadata.get("range"), getattr(settings, each.name)
+        if values is not None and value is not None and not values.admits(value):
+            refuse(f"{group}.{each.name}", f"must be {values}, not {value!r}")
+
+
 @dataclass
 class ReadSettings:
     """conf/read/: which files are articles and how they are decoded (summarize/stages/read.py)."""
@@ -72,11 +119,11 @@ class ReadSettings:
     # File types read as articles; .html goes through trafilatura's boilerplate extractor.
     suffixes: list[str] = listed(".txt", ".md", ".html", ".htm")
     # Larger files are refused: a scraped article is tens of kB, not megabytes.
-    max_bytes: int = 2_000_000
+    max_bytes: int = ranged(2_000_000, POSITIVE)
     # Articles must be UTF-8; true guesses another encoding (charset-normalizer) instead of refusing it.
     detect_encoding: bool = False
     # Fewer article files than this is an input error: one article is not a multi-document brief.
-    min_articles: int = 2
+    min_articles: int = ranged(2, POSITIVE)
 
 
 @dataclass
@@ -86,7 +133,7 @@ class CleanSettings:
 
     # Boilerplate patterns (case-insensitive regexes) are tested only on blocks this short,
     # so a long news paragraph that mentions "cookies" or "newsletter" is never dropped.
-    boilerplate_max_words: int = 40
+    boilerplate_max_words: int = ranged(40, Range(low=0))
     boilerplate_patterns: list[str] = listed(
         r"\bcookies?\b",
         r"\bconsent\b",
@@ -111,7 +158,7 @@ class CleanSettings:
     )
     # Body text ends with sentence punctuation and has at least this many words; shorter or
     # unpunctuated blocks are headings, menu items or truncated teasers.
-    min_words: int = 6
+    min_words: int = ranged(6, Range(low=0))
     # Languages the detector chooses among; blocks in any but the event's language are dropped.
     candidate_languages: list[str] = listed("en", "fr", "de", "es", "it", "pt", "nl", "ru", "uk", "zh", "ko", "ja")
     # lingua's trigram-only models: on the seeds they agree with the full models on every block of
@@ -119,22 +166,22 @@ class CleanSettings:
     language_low_accuracy: bool = True
     # Topic filter, on MiniLM cosine similarity. Blocks at least this close to the event title are
     # on topic outright, and their centroid stands for the event ...
-    core_similarity: float = 0.55
+    core_similarity: float = ranged(0.55, COSINE)
     # ... and other blocks need a keyword of the event and this similarity to that centroid.
-    min_similarity: float = 0.35
+    min_similarity: float = ranged(0.35, COSINE)
     # A block with a sentence this close (MiniLM cosine) to a sentence of another article is on
     # topic whatever it names: what two outlets report is the event's news. Without it the dev
     # events (../shared/eval/events) lost 110 of their 417 fact statements upstream, 24 at 0.55;
     # 0.62, not lower: lee_beijing's teaser "Wang Yi starts his tour in Ethiopia" is 0.61 from
     # "the first visit of a South Korean leader to China in six years".
-    corroboration_cosine: float = 0.62
+    corroboration_cosine: float = ranged(0.62, COSINE)
     # Only an article's first max_words words are cleaned and read on (cut at a sentence end, menus
     # and boilerplate included); the stage counts the words left out (words_left_out, articles_cut).
     # News puts what matters first, and every later step costs time per sentence (clean embeds each
     # one) or per pair of sentences (align): a 1.9 MB article (10,000 sentences) took 62 s of clean
     # and 269 s of align, against 1.3 s and 0.15 s for the whole seed event. The longest seed
     # article has 939 words; a long news story runs 1,500 to 2,000.
-    max_words: int = 2000
+    max_words: int = ranged(2000, POSITIVE)
 
     def __post_init__(self) -> None:
         check_patterns("clean.boilerplate_patterns", self.boilerplate_patterns)
@@ -153,13 +200,15 @@ class SplitSettings:
         "gov", "govs", "sens", "sgt", "capt", "cmdr", "rev", "mt", "apr", "dept", "supt", "atty", "msgr", "cpl", "pvt", "blvd", "rd"
     )
     # Shorter sentences are captions or fragments; longer ones are run-on scrapes.
-    min_words: int = 5
-    max_words: int = 80
+    min_words: int = ranged(5, Range(low=0))
+    max_words: int = ranged(80, POSITIVE)
     # Sentences about the reporting rather than the news (wire attributions inside a paragraph).
     drop_patterns: list[str] = listed(r"^(this|it) was (first )?reported by\b", r"\bwrites (?-i:[A-Z])[\w.]*\.?$")
 
     def __post_init__(self) -> None:
         check_patterns("split.drop_patterns", self.drop_patterns)
+        if self.max_words < self.min_words:  # no sentence could be kept
+            refuse("split.max_words", f"{self.max_words} is below split.min_words={self.min_words}")
 
 
 @dataclass
@@ -168,15 +217,15 @@ class AlignSettings:
     labelled pairs in tests/data/fact_pairs.jsonl (bench/facts.py prints precision and recall)."""
 
     # Candidates: character 5-gram shingles overlapping this much (Jaccard, MinHash LSH) ...
-    shingle_size: int = 5
-    num_perm: int = 128
-    jaccard_threshold: float = 0.5
-    seed: int = 1
+    shingle_size: int = ranged(5, POSITIVE)
+    num_perm: int = ranged(128, POSITIVE)
+    jaccard_threshold: float = ranged(0.5, SHARE)
+    seed: int = ranged(1, Range(low=0))  # numpy's generators take no negative seed
     # ... or MiniLM embeddings at least this close (cosine). Within one story nearly every pair of
     # sentences is about this close, so closeness alone does not make two sentences one fact.
-    candidate_cosine: float = 0.45
+    candidate_cosine: float = ranged(0.45, COSINE)
     # At or above this the two are copies or light edits of one sentence: one fact.
-    near_identical_cosine: float = 0.85
+    near_identical_cosine: float = ranged(0.85, COSINE)
     # Below it, a pair from two articles is one fact when a logistic score reaches min_score. Its
     # weights are for the MiniLM cosine, the cosine of the two sets of word stems weighted by how
     # rare each is in the event, the share of word pairs repeated, whether both state a date,
@@ -188,9 +237,9 @@ class AlignSettings:
     # two facts about one person, it now gives 0.62 / 0.71. Claims keeps contradicting values
     # out of a fact's citations; a wrong join of two facts is the known cost.
     weights: list[float] = field(default_factory=lambda: [5.99, 6.9, 2.02, 0.36, 2.14, 0.62, -5.04])
-    min_score: float = 0.5
+    min_score: float = ranged(0.5, SHARE)  # a logistic score: a probability
     # Every two sentences of one fact must score at least this: no chains of loosely related ones.
-    group_min_score: float = 0.4
+    group_min_score: float = ranged(0.4, SHARE)
     # A sentence with one of these and one without state opposite things, never one fact ...
     negations: list[str] = listed("not", "no", "never", "neither", "nor", "without", "cannot")
     # ... and so do two sentences holding the two sides of one of these pairs.
@@ -219,12 +268,12 @@ class AlignSettings:
     )
     # Two articles are copies of one another (syndicated, scraped twice) when this share of the
     # shorter one's sentences are near-identical to sentences of the other: they count as one source.
-    copy_share: float = 0.6
+    copy_share: float = ranged(0.6, SHARE)
     # Up to this many sentences every pair is compared for cosine; above it, only pairs that share
     # a band of random-hyperplane signs (SimHash LSH), which keeps large sets near-linear.
-    exact_max_sentences: int = 4096
-    lsh_bands: int = 32
-    lsh_bits_per_band: int = 12
+    exact_max_sentences: int = ranged(4096, Range(low=0))
+    lsh_bands: int = ranged(32, POSITIVE)
+    lsh_bits_per_band: int = ranged(12, Range(low=1, high=62))  # a band's signs are one int64
 
     def __post_init__(self) -> None:
         if len(self.weights) != 7:
@@ -254,11 +303,11 @@ class EmbedSettings:
     # Keep every vector in paths.cache_dir, by the hash of its text: tomorrow's run of an event
     # embeds only what is new. Vectors do not depend on the store, so the brief does not either.
     store_vectors: bool = True
-    batch_size: int = 32
+    batch_size: int = ranged(32, POSITIVE)
     # Tokens per sentence; news sentences rarely pass 60.
-    max_length: int = 128
+    max_length: int = ranged(128, POSITIVE)
     # ONNX Runtime's threads (null: one per core).
-    threads: Optional[int] = None
+    threads: Optional[int] = ranged(None, POSITIVE)
 
     def __post_init__(self) -> None:
         check_one_of("embed.runtime", self.runtime, EMBED_RUNTIMES)
@@ -272,23 +321,27 @@ class ClusterSettings:
     """conf/cluster/: subtopics by Ward clustering of fact embeddings, the count in
     [min_subtopics, max_subtopics] with the best silhouette (summarize/stages/cluster.py)."""
 
-    min_subtopics: int = 3
-    max_subtopics: int = 8
+    min_subtopics: int = ranged(3, POSITIVE)
+    max_subtopics: int = ranged(8, POSITIVE)
     # At least this many facts per subtopic on average (caps the count for small events).
-    min_size: int = 3
+    min_size: int = ranged(3, POSITIVE)
     # Above this many facts, mini-batch k-means replaces Ward (whose cost grows with the square).
-    ward_max_facts: int = 2000
+    ward_max_facts: int = ranged(2000, Range(low=0))
     # The silhouette is computed on at most this many facts.
-    silhouette_sample: int = 2000
+    silhouette_sample: int = ranged(2000, Range(low=2))  # a silhouette needs two points
     # A subtopic's heading is a phrase of at most heading_words words from its best heading_facts
     # facts (the first is the one the brief shows first, so the heading names what the reader sees)
     # (summarize/nlp/headings.py: noun phrases frequent there and rare in the other subtopics).
-    heading_words: int = 5
-    heading_facts: int = 1
-    seed: int = 0
+    heading_words: int = ranged(5, POSITIVE)
+    heading_facts: int = ranged(1, POSITIVE)
+    seed: int = ranged(0, Range(low=0))
     # Facts rank by how many sources report them, then by centrality x a lead weight that halves
     # this many sentences into the article (null: no position prior).
-    position_decay: Optional[float] = 15
+    position_decay: Optional[float] = ranged(15, Range(above=0))
+
+    def __post_init__(self) -> None:
+        if self.max_subtopics < self.min_subtopics:
+            refuse("cluster.max_subtopics", f"{self.max_subtopics} is below cluster.min_subtopics={self.min_subtopics}")
 
 
 @dataclass
@@ -297,14 +350,14 @@ class ClaimsSettings:
     Two exact numbers or dates that differ always do; "about 300" does only with a number more than
     approximate_tolerance away from it (reporters round)."""
 
-    approximate_tolerance: float = 0.1
+    approximate_tolerance: float = ranged(0.1, Range(low=0))
     # Statements in sentences of different facts are compared when the sentences are at least this
     # close in meaning (MiniLM cosine) ...
-    related_cosine: float = 0.6
+    related_cosine: float = ranged(0.6, COSINE)
     # ... and count the same noun, or two nouns at least this close ("homes" / "houses").
-    synonym_cosine: float = 0.7
+    synonym_cosine: float = ranged(0.7, COSINE)
     # A dispute between sentences of different facts needs this many independent sources taking part.
-    min_sources: int = 3
+    min_sources: int = ranged(3, POSITIVE)
     # The classes of words that count the same thing, as the align stage reads them.
     synonyms: dict[str, list[str]] = II("align.synonyms")
 
@@ -315,7 +368,7 @@ class GuardSettings:
 
     # A generated sentence must be at least this close (MiniLM cosine) to one sentence of the fact it
     # was written from, besides stating no number, date, name or quotation those sentences do not.
-    min_similarity: float = 0.6
+    min_similarity: float = ranged(0.6, COSINE)
     # Sentences about the input rather than the news ("The above article provides ...").
     meta_patterns: list[str] = listed(
         r"\b(the|this|these) (above |following )?(article|articles|text|news|report|passage)s? "
@@ -344,18 +397,18 @@ class WriteSettings:
     (summarize/stages/write.py): the extractive one, or from a neural model's generations as the
     guard judged them."""
 
-    budget_words: int = 200
-    max_words: int = 250
-    max_facts_per_subtopic: int = 6
+    budget_words: int = ranged(200, POSITIVE)
+    max_words: int = ranged(250, POSITIVE)
+    max_facts_per_subtopic: int = ranged(6, POSITIVE)
     # A candidate this close to a chosen sentence says the same thing and is skipped.
-    redundancy_threshold: float = 0.7
+    redundancy_threshold: float = ranged(0.7, COSINE)
     # Sentences opening with these lean on a previous sentence the brief may not carry.
     dangling_openers: list[str] = listed(
         "yet", "but", "however", "nevertheless", "nonetheless", "also", "he", "she", "it", "they", "this",
         "these", "those", "his", "her", "their",
     )
     # Shorter sentences are quips, captions or one line of a longer quote; they rarely hold a fact alone.
-    min_words: int = 8
+    min_words: int = ranged(8, Range(low=0))
     # How the facts are chosen. coverage (the concept-coverage ILP, summarize/nlp/coverage.py) takes
     # the set whose wordings cover the most of what the articles share within budget_words (never
     # over max_words); round_robin takes each subtopic's best remaining fact in turn until the
@@ -364,13 +417,13 @@ class WriteSettings:
     # coverage: a concept's worth sums, over the articles using it, the lead weight of its first
     # mention there (halving this many sentences in: the ranking's own), and a pair of adjacent
     # content words counts pair_weight times a single one.
-    position_decay: Optional[float] = II("cluster.position_decay")
-    pair_weight: float = 2
+    position_decay: Optional[float] = ranged(II("cluster.position_decay"), Range(above=0))
+    pair_weight: float = ranged(2, Range(low=0))
     # coverage: how much the ranking's order counts beside coverage, in concept-weight units per word
     # of a fact's wording, decaying as 1/sqrt(its place in that order: the leading subtopic's facts
     # best first, then the next one's). Per word: a bonus per fact made the solver prefer many short
     # sentences.
-    rank_weight: float = 2
+    rank_weight: float = ranged(2, Range(low=0))
 
     def __post_init__(self) -> None:
         check_one_of("write.selection", self.selection, WRITE_SELECTIONS)
@@ -397,9 +450,9 @@ class PublishSettings:
     # tag:summarize,2026:<shared folder's name>, since no host name is known.
     feed_id: Optional[str] = None
     # Dated copies kept in <event>/versions/, the current one included: a month of nightly runs.
-    keep_versions: int = 30
+    keep_versions: int = ranged(30, POSITIVE)
     # A second run of the same event waits this long for the first to finish (then exits 7).
-    lock_timeout_s: float = 900
+    lock_timeout_s: float = ranged(900, Range(low=0))
 
     def __post_init__(self) -> None:
         """Each name a plain file name of its own: a path ('/etc/x', '../../x') would put the brief,
@@ -415,8 +468,6 @@ class PublishSettings:
                 )
         if len(set(names.values())) < len(names):
             refuse("publish", f"markdown_name, json_name and html_name must differ, not {sorted(names.values())}")
-        if self.keep_versions < 1:
-            refuse("publish.keep_versions", f"must be 1 or more, not {self.keep_versions}")
 
 
 @dataclass
@@ -439,9 +490,9 @@ class NeuralModel:
     # Put between the documents (one per outlet) of a fact.
     doc_separator: str = " "
     # The checkpoint's input length; each document gets its share, and overflow is counted, not hidden.
-    max_input_tokens: int = 1024
+    max_input_tokens: int = ranged(1024, POSITIVE)
     # Facts generated together in one batch.
-    batch_size: int = 4
+    batch_size: int = ranged(4, POSITIVE)
     # Keyword arguments of transformers' generate().
     generation: dict[str, Any] = field(default_factory=dict)
 
@@ -498,15 +549,15 @@ class RayExecutor:
     # null starts a local Ray on this machine; "auto" (or ray://HEAD:10001) joins a running cluster.
     address: Optional[str] = None
     # CPUs a local Ray may use (null: all of them).
-    num_cpus: Optional[int] = None
+    num_cpus: Optional[int] = ranged(None, POSITIVE)
     # Actors in the model pool; each loads the encoder and the writer once.
-    workers: int = 2
+    workers: int = ranged(2, POSITIVE)
     # Ray's CPU accounting. The actors and one read/publish task must fit the CPUs, or the tasks
     # wait forever; unequal requests also keep Ray from fusing the tasks into the actors.
-    actor_cpus: float = 0.5
-    task_cpus: float = 1
+    actor_cpus: float = ranged(0.5, Range(low=0))
+    task_cpus: float = ranged(1, Range(low=0))
     # torch threads per actor (null: the machine's cores divided among the workers).
-    threads_per_worker: Optional[int] = None
+    threads_per_worker: Optional[int] = ranged(None, POSITIVE)
 
 
 @dataclass

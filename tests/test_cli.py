@@ -236,6 +236,9 @@ BAD_SETTINGS = {
     "added-top-level-key": ("+forse=true", "invalid setting forse: no such setting"),
     "boolean-word": ("write.dangling_openers=[but,false]", "invalid setting write.dangling_openers[1]: 'False' is a boolean, not a word"),
     "bad-choice": ("write.selection=best", "invalid setting write.selection: 'best' is not one of coverage, round_robin"),
+    # Issue 23: these published "0 words from 5 outlets", or said every article was in another language.
+    "negative-budget": ("write.budget_words=-50", "invalid setting write.budget_words: must be at least 1, not -50"),
+    "no-words-read": ("clean.max_words=0", "invalid setting clean.max_words: must be at least 1, not 0"),
 }
 
 

@@ -262,3 +262,36 @@ def test_check_event_name_refuses_a_name_that_is_not_plain(name):
     assert str(caught.value) == f"event name {name!r} is not a plain name (letters, digits, '_' and '-')"
 
 
+
+
+# Issue 23, item 4: an out-of-range number ran into an empty brief, or a wrong reason.
+OUT_OF_RANGE = {
+    "write.budget_words=-50": "invalid setting write.budget_words: must be at least 1, not -50",
+    "write.budget_words=0": "invalid setting write.budget_words: must be at least 1, not 0",
+    "write.max_words=-1": "invalid setting write.max_words: must be at least 1, not -1",
+    "clean.max_words=0": "invalid setting clean.max_words: must be at least 1, not 0",
+    "clean.core_similarity=3": "invalid setting clean.core_similarity: must be between -1 and 1, not 3.0",
+    "cluster.position_decay=0": "invalid setting cluster.position_decay: must be above 0, not 0.0",
+    "embed.threads=0": "invalid setting embed.threads: must be at least 1, not 0",
+    "split.max_words=3": "invalid setting split.max_words: 3 is below split.min_words=5",
+    "cluster.max_subtopics=2": "invalid setting cluster.max_subtopics: 2 is below cluster.min_subtopics=3",
+    "publish.keep_versions=0": "invalid setting publish.keep_versions: must be at least 1, not 0",
+}
+
+
+@pytest.mark.parametrize(("override", "message"), OUT_OF_RANGE.items(), ids=OUT_OF_RANGE.keys())
+def test_a_number_out_of_its_range_is_refused_naming_the_key(override, message):
+    with pytest.raises(UsageError) as caught:
+        compose_settings("+event=lee_beijing", override)
+    assert str(caught.value) == message
+
+
+def test_every_numeric_setting_declares_its_range():
+    """A new number in a schema gets its range with it (settings.ranged), or it could take a
+    value that runs the job into an empty brief; optional ones are checked when set."""
+    for group, schemas in SCHEMAS.items():
+        for schema in schemas.values():
+            for each in dataclasses.fields(schema):
+                numeric = re.fullmatch(r"(Optional\[)?(int|float)\]?", str(each.type))
+                assert not numeric or "range" in each.metadata, f"{group}.{each.name}"
+
