@@ -481,3 +481,26 @@ def test_a_stop_that_a_c_extension_reports_as_its_own_error_is_still_the_stop():
         import_interrupted_by_sigterm()
     assert stop_behind(caught.value).exit_code == 128 + signal.SIGTERM
     assert stop_behind(ImportError("initialization failed")) is None
+
+
+# -- Issue 23: a second hostile night ---------------------------------------------------------
+
+
+def test_a_brief_with_no_sentence_is_never_published(tmp_path, event_run):
+    """A budget that leaves no sentence published "0 words from 5 outlets" over last night's
+    brief; whatever leaves the brief empty, readers keep last night's."""
+    from summarize.errors import InputError
+    from summarize.runtime.runner import publish_event
+
+    before = last_nights_brief(tmp_path / "shared")
+    run = event_run()
+    run.work = dataclasses.replace(run.work, brief=dataclasses.replace(run.work.brief, sections=()))
+
+    with pytest.raises(InputError) as caught:
+        publish_event(run, tmp_path / "run")
+    assert caught.value.exit_code == 3
+    assert str(caught.value) == (
+        f"no sentence of the 1 articles of {EVENT} made it into the brief; nothing published, the previous brief is left in place"
+    )
+    assert folder_state(tmp_path / "shared" / EVENT) == before
+

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from summarize.errors import BusyError, ExitCode, StopDeferred, SummarizeError, one_line, stop_behind
+from summarize.errors import BusyError, ExitCode, InputError, StopDeferred, SummarizeError, one_line, stop_behind
 from summarize.runtime.index import after_run, failure_recorded, pages_intact
 from summarize.runtime.layout import BriefFiles, SharedLayout
 from summarize.runtime.lock import EventLock
@@ -178,6 +178,11 @@ def publish_event(event: EventRun, run_dir: Path) -> dict:
         return record_run(event, run_dir, "skipped", outputs, f"skipped {settings.event.id}", warnings)
     if event.work.brief is None:  # found unchanged without the lock (Ray's read step), changed since
         raise BusyError(f"the published brief of {settings.event.id} changed while this run read its inputs; run it again")
+    if not event.work.brief.sentences:  # an empty brief must never replace last night's
+        raise InputError(
+            f"no sentence of the {len(event.work.articles)} articles of {settings.event.id} made it into the brief; "
+            "nothing published, the previous brief is left in place"
+        )
     # A stop signal waits until the brief and the manifest are written, so that its message can
     # say which brief readers have.
     with StopDeferred() as finishing:
