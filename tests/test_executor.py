@@ -84,6 +84,38 @@ def test_a_failed_event_is_reported_the_same_way_and_publishes_nothing(both):
     tmp, local, on_ray = both
     assert on_ray[-1].message == local[-1].message == f"event.inputs: no folder {tmp / 'missing'}"
     assert not (tmp / "ray" / "ev_missing").exists()
+    # ... and the index shows it in both (issue 23: on Ray no status was written).
+    assert failure_status(tmp / "ray", "ev_missing") == failure_status(tmp / "local", "ev_missing") == {
+        "exit_code": 3, "message": f"event.inputs: no folder {tmp / 'missing'}",
+    }
+
+
+def failure_status(shared: Path, event: str) -> dict:
+    """The event's last-run status as the index reads it, without its time."""
+    from summarize.runtime.index import status_path
+
+    status = json.loads(status_path(shared, event).read_text())
+    assert status.pop("last_failure")
+    return status
+
+
+def test_a_failing_ray_step_records_the_failure_for_the_index_as_a_local_run_does(events):
+    """A failing event of an executor=ray batch wrote no status: the index kept showing its last
+    success. The steps run here in this process, as a Ray worker runs them."""
+    import pickle
+
+    from summarize.config import compose_settings
+    from summarize.runtime.executor import _row, read_step
+
+    tmp, inputs = events
+    missing = {"ev_missing": inputs["ev_missing"]}
+    run_locally(configs(compose_settings, missing, tmp / "step_local"), tmp / "runs_step_local")
+    settings = configs(compose_settings, missing, tmp / "step_ray")[0]
+
+    row = read_step(_row("ev_missing", str(tmp / "runs_step_ray" / "ev_missing"), "new", payload=pickle.dumps(settings)))
+
+    assert (row["status"], row["code"]) == ("failed", 3)
+    assert failure_status(tmp / "step_ray", "ev_missing") == failure_status(tmp / "step_local", "ev_missing")
 
 
 @pytest.mark.slow
@@ -125,3 +157,4 @@ def test_command_line_batch_on_ray(tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     assert "summarize: lee_beijing: published" in result.stderr
     assert (tmp_path / "shared" / "lee_beijing" / "brief.md").read_text(encoding="utf-8").startswith("# South Korean")
+

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from summarize.errors import ExitCode, SummarizeError, UsageError
-from summarize.runtime.runner import already_published, event_lock, load_models, publish_event, read_event, run_event, summarize
+from summarize.runtime.runner import (
+    already_published, event_lock, load_models, publish_event, read_event, record_failure, run_event, summarize,
+)
 from summarize.settings import RayExecutor, Settings
 
 log = logging.getLogger(__name__)
@@ -57,7 +59,10 @@ def _row(event: str, run_dir: str, status: str, **fields) -> dict:
     return {"event": event, "run_dir": run_dir, "status": status, **ROW_DEFAULTS, **fields}
 
 
-def _failed(row: dict, error: Exception) -> dict:
+def _failed(row: dict, error: Exception, settings: Settings) -> dict:
+    """The row of an event whose step failed, its failure recorded for the index as a local run
+    records it (runner.record_failure): readers must not see only the last success."""
+    record_failure(settings, error)
     if isinstance(error, SummarizeError):
         return _row(row["event"], row["run_dir"], "failed", code=error.exit_code, message=str(error), model_pid=row["model_pid"])
     log.exception("unexpected error in event %s", row["event"])
@@ -65,12 +70,13 @@ def _failed(row: dict, error: Exception) -> dict:
 
 
 def read_step(row: dict) -> dict:
+    settings = pickle.loads(row["payload"])
     try:
-        event = read_event(pickle.loads(row["payload"]))
+        event = read_event(settings)
         status = "unchanged" if already_published(event) else "read"
         return _row(row["event"], row["run_dir"], status, payload=pickle.dumps(event))
     except Exception as error:
-        return _failed(row, error)
+        return _failed(row, error, settings)
 
 
 class ModelStep:
@@ -89,26 +95,26 @@ class ModelStep:
     def summarize(self, row: dict) -> dict:
         if row["status"] != "read":
             return row
+        event = pickle.loads(row["payload"])
         try:
-            event = pickle.loads(row["payload"])
             models = load_models(event.settings, event.stages)  # loaded in __init__: recorded as reused
             summarize(event, models)
             return _row(row["event"], row["run_dir"], "summarized", payload=pickle.dumps(event), model_pid=os.getpid())
         except Exception as error:
-            return _failed(row | {"model_pid": os.getpid()}, error)
+            return _failed(row | {"model_pid": os.getpid()}, error, event.settings)
 
 
 def publish_step(row: dict) -> dict:
     if row["status"] == "failed":
         return row
+    event = pickle.loads(row["payload"])
     try:
-        event = pickle.loads(row["payload"])
         with event_lock(event.settings):
             manifest = publish_event(event, Path(row["run_dir"]))
         code = ExitCode.of_status(manifest["status"])
         return _row(row["event"], row["run_dir"], manifest["status"], code=code, message=manifest["outputs"]["manifest"], model_pid=row["model_pid"])
     except Exception as error:
-        return _failed(row, error)
+        return _failed(row, error, event.settings)
 
 
 def run_on_ray(batch: Sequence[Settings], run_root: Path, executor: RayExecutor) -> list[EventOutcome]:

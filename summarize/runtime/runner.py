@@ -230,7 +230,12 @@ def run_event(settings: Settings, run_dir: Path, models: Models | None = None) -
     except Exception as error:
         if stop := stop_behind(error):
             raise stop from error
-        # The index shows the failure beside the brief readers still have.
-        code = getattr(error, "exit_code", ExitCode.UNEXPECTED)
-        after_run(Path(settings.paths.shared_dir), settings.event.id, settings.publish, code, one_line(str(error)))
+        record_failure(settings, error)
         raise
+
+
+def record_failure(settings: Settings, error: Exception) -> None:
+    """Record that the run of the settings' event failed with `error`, so that the index shows the
+    failure beside the brief readers still have: a local run and a Ray batch alike."""
+    code = getattr(error, "exit_code", ExitCode.UNEXPECTED)
+    after_run(Path(settings.paths.shared_dir), settings.event.id, settings.publish, code, one_line(str(error)))
