@@ -17,6 +17,13 @@ import os
 import sys
 from pathlib import Path
 
+from summarize.errors import exit_on_signals
+
+if __name__ == "__main__":
+    # Before the imports below (Hydra, OmegaConf, the settings: a tenth of a second and more), so
+    # that a stop signal in them is the job's one line too, not a KeyboardInterrupt traceback.
+    exit_on_signals()
+
 import hydra
 from hydra.core.hydra_config import HydraConfig
 from hydra.errors import HydraException, MissingConfigException

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -158,3 +160,32 @@ def test_command_line_batch_on_ray(tmp_path):
     assert "summarize: lee_beijing: published" in result.stderr
     assert (tmp_path / "shared" / "lee_beijing" / "brief.md").read_text(encoding="utf-8").startswith("# South Korean")
 
+
+@pytest.mark.slow
+def test_sigterm_stops_a_ray_batch_as_it_stops_a_run(tmp_path):
+    """Ray put its own SIGTERM handler in place: the batch exited 1, 134 or 15 with Ray's output
+    and no `summarize:` line."""
+    pytest.importorskip("ray")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SUMMARIZE_", "HYDRA_"))}
+    env |= {"SUMMARIZE_SHARED_DIR": str(tmp_path / "shared")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "summarize", "executor=ray", "executor.events=[lee_beijing]", "executor.num_cpus=2",
+         "executor.workers=1", f"hydra.run.dir={tmp_path / 'run'}"],
+        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        log = tmp_path / "run" / "summarize.log"
+        deadline = time.monotonic() + 240
+        while not (log.is_file() and "running 1 event(s) on Ray" in log.read_text()):  # Ray has started
+            assert process.poll() is None and time.monotonic() < deadline, process.communicate()
+            time.sleep(0.1)
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=120)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+    assert process.returncode == 143, stderr[-3000:]
+    assert stderr.strip().splitlines()[-1] == "summarize: error: stopped by SIGTERM; the previous brief is intact"
+    assert not (tmp_path / "shared" / "lee_beijing").exists()

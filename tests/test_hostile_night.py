@@ -504,3 +504,52 @@ def test_a_brief_with_no_sentence_is_never_published(tmp_path, event_run):
     )
     assert folder_state(tmp_path / "shared" / EVENT) == before
 
+
+def test_a_stop_while_another_run_holds_the_index_lock_ends_the_run_at_once(tmp_path, event_run, stop_handlers):
+    """The index was rewritten inside the section where a stop waits, and another run holding
+    the index's lock made a SIGTERM wait its whole minute."""
+    import threading
+
+    from summarize.errors import Interrupted
+    from summarize.runtime.runner import publish_event
+
+    shared = tmp_path / "shared"
+    threading.Timer(1.0, os.kill, (os.getpid(), signal.SIGTERM)).start()
+    started = time.monotonic()
+    with EventLock(shared / ".summarize" / "index.lock", timeout_s=0), pytest.raises(Interrupted) as caught:
+        publish_event(event_run(), tmp_path / "run")
+
+    assert time.monotonic() - started < 10
+    brief_md = shared / EVENT / "brief.md"
+    assert str(caught.value) == f"stopped by SIGTERM after publishing {brief_md}"
+    assert "Tonight" in brief_md.read_text(encoding="utf-8")
+    assert json.loads((tmp_path / "run" / "manifest.json").read_text())["status"] == "published"
+    assert lock_is_free(shared)
+
+
+# Python's own SIGINT handler was in place while the entry point imported Hydra (0.1 s and more):
+# Ctrl-C then printed a KeyboardInterrupt traceback. The signal comes as Hydra is imported.
+SIGNAL_DURING_IMPORTS = """
+import builtins, os, runpy, signal, sys
+importing = builtins.__import__
+
+def signal_at_hydra(name, *args, **kwargs):
+    if name == "hydra":
+        builtins.__import__ = importing
+        os.kill(os.getpid(), signal.SIGINT)
+    return importing(name, *args, **kwargs)
+
+builtins.__import__ = signal_at_hydra
+sys.argv = ["summarize", *sys.argv[1:]]
+runpy.run_module("summarize", run_name="__main__", alter_sys=True)
+"""
+
+
+def test_a_stop_signal_while_the_command_starts_is_one_line(tmp_path):
+    result = finish(start(f"+event={EVENT}", f"paths.shared_dir={tmp_path / 'shared'}", f"hydra.run.dir={tmp_path / 'run'}",
+                          cwd=tmp_path, code=SIGNAL_DURING_IMPORTS))
+
+    assert result.returncode == 130, result.stderr
+    assert one_line(result.stderr) == "summarize: error: stopped by SIGINT; the previous brief is intact"
+    assert not (tmp_path / "run").exists() and not (tmp_path / "shared").exists()
+

@@ -10,11 +10,12 @@ from __future__ import annotations
 import logging
 import os
 import pickle
+import signal
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from summarize.errors import ExitCode, SummarizeError, UsageError
+from summarize.errors import STOP_SIGNALS, ExitCode, SummarizeError, UsageError
 from summarize.runtime.runner import (
     already_published, event_lock, load_models, publish_event, read_event, record_failure, run_event, summarize,
 )
@@ -127,7 +128,14 @@ def run_on_ray(batch: Sequence[Settings], run_root: Path, executor: RayExecutor)
         return []
     started = not ray.is_initialized()
     if started:
+        # Ray puts its own SIGTERM handler in place (it stops Ray's processes and exits 1): the
+        # job's own handlers go back, so that a stop ends the batch as any run ends (exit 143, one
+        # line); ray.shutdown() below still stops Ray's processes.
+        handlers = {signum: signal.getsignal(signum) for signum in STOP_SIGNALS}
         ray.init(address=executor.address, num_cpus=None if executor.address else executor.num_cpus, include_dashboard=False, log_to_driver=True)
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
+    log.info("running %d event(s) on Ray: %s", len(batch), ", ".join(s.event.id for s in batch))
     try:
         ray.data.DataContext.get_current().enable_progress_bars = False
         results = {row["event"]: row for row in ray_dataset(batch, run_root, executor).take_all()}

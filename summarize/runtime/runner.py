@@ -12,6 +12,7 @@ else writes that record. Each stage's declaration of what it writes is checked o
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import importlib
 import logging
@@ -20,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from summarize.errors import BusyError, ExitCode, InputError, StopDeferred, SummarizeError, one_line, stop_behind
+from summarize.errors import BusyError, ExitCode, InputError, StopDeferred, SummarizeError, one_line, stop_behind, stops_after_publishing
 from summarize.runtime.index import after_run, failure_recorded, pages_intact
 from summarize.runtime.layout import BriefFiles, SharedLayout
 from summarize.runtime.lock import EventLock
@@ -188,8 +189,17 @@ def publish_event(event: EventRun, run_dir: Path) -> dict:
     with StopDeferred() as finishing:
         outputs = run_stage("publish", event.stages, publish_outputs, event)
         finishing.published = outputs["markdown"]
+        manifest = record_run(event, run_dir, "published", outputs, f"published {outputs['markdown']}", [])
+    # Not deferred: the index's lock may be held by another run for up to a minute, and a stop
+    # must not wait that long; readers have the brief already, and the next run lists it.
+    with stops_after_publishing(outputs["markdown"]):
         warnings = after_run(layout.shared_dir, settings.event.id, settings.publish)
-        return record_run(event, run_dir, "published", outputs, f"published {outputs['markdown']}", warnings)
+    if warnings:  # the events the index left out, in the manifest as on stderr
+        manifest["index_warnings"] = warnings
+        if manifest["outputs"].get("manifest"):
+            with contextlib.suppress(OSError):
+                write_manifest(run_dir, manifest)
+    return manifest
 
 
 def record_run(event: EventRun, run_dir: Path, status: str, outputs: dict, done: str, index_warnings: list[str]) -> dict:
