@@ -144,3 +144,95 @@ def test_the_vector_store_works_from_another_thread(tmp_path, encoder):
     later = with_store(tmp_path / "vectors.sqlite")
     np.testing.assert_array_equal(later.encode(SENTENCES), results["vectors"])
     assert later.texts_encoded == 0
+
+
+# -- Issue 23: a broken cache is rebuilt or bypassed, never the night's failure ------------------
+
+
+@pytest.fixture
+def quick_export(monkeypatch):
+    """write_export without torch: the files an export leaves, export.json last (the real one
+    takes 15 s; what is under test is where it goes)."""
+    import summarize.nlp.embed as embed
+
+    def write_export(model_path, building):
+        (building / "model-fp32.onnx").write_bytes(b"graph")
+        (building / "export.json").write_text('{"dim": 384}')
+
+    monkeypatch.setattr(embed, "write_export", write_export)
+
+
+def test_an_export_missing_its_export_json_is_replaced(tmp_path, quick_export, caplog):
+    """export.json deleted from the export: every night exported again, then failed to rename the
+    new export over the old folder (exit 1, nothing on stderr)."""
+    from summarize.nlp.embed import export_onnx
+
+    folder = tmp_path / "encoders" / "model"
+    folder.mkdir(parents=True)
+    (folder / "model-fp32.onnx").write_bytes(b"a half-deleted export")
+
+    assert export_onnx("model", folder) == folder
+    assert (folder / "export.json").is_file() and (folder / "model-fp32.onnx").read_bytes() == b"graph"
+    assert sorted(p.name for p in (tmp_path / "encoders").iterdir()) == ["model"]  # nothing left beside it
+    assert "is incomplete (no export.json): replaced" in caplog.text
+
+
+def test_an_export_path_that_is_a_file_is_replaced(tmp_path, quick_export):
+    from summarize.nlp.embed import export_onnx
+
+    folder = tmp_path / "encoders" / "model"
+    folder.parent.mkdir()
+    folder.write_text("not an export")
+
+    assert export_onnx("model", folder) == folder
+    assert (folder / "export.json").is_file()
+
+
+def test_a_cache_folder_that_is_a_file_costs_a_temporary_export_and_a_warning(tmp_path, quick_export, caplog):
+    """paths.cache_dir a file: exit 1, nothing on stderr, every night."""
+    from summarize.nlp.embed import export_onnx
+
+    cache = tmp_path / "cache"
+    cache.write_text("a file where the cache should be")
+
+    folder = export_onnx("model", cache / "encoders" / "model")
+
+    assert (folder / "export.json").is_file() and not folder.is_relative_to(cache)
+    assert cache.read_text() == "a file where the cache should be"
+    assert f"cannot keep the ONNX export in {cache / 'encoders' / 'model'} (Not a directory): exported into a temporary folder" in caplog.text
+
+
+def corrupt_store(path, vector: np.ndarray) -> None:
+    """Every row of the vector store at `path` replaced by `vector`."""
+    import sqlite3
+
+    db = sqlite3.connect(path)
+    db.execute("UPDATE vectors SET vector = ?", (vector.astype(np.float32).tobytes(),))
+    db.commit()
+    db.close()
+
+
+WRONG_VECTORS = {
+    "not-finite": np.full(384, np.nan),
+    "not-unit-length": np.ones(384),
+    "one-unit-vector-for-all": np.ones(384) / np.sqrt(384),
+}
+
+
+@pytest.mark.parametrize("wrong", WRONG_VECTORS.values(), ids=WRONG_VECTORS.keys())
+def test_a_store_of_wrong_vectors_is_emptied_with_a_warning(tmp_path, encoder, caplog, wrong):
+    """NaN rows left nothing after cleaning; one vector for all made a 1-sentence brief citing
+    five outlets. The store is emptied and the vectors computed again."""
+    path = tmp_path / "vectors.sqlite"
+    with_store(path).encode(SENTENCES)
+    corrupt_store(path, wrong)
+
+    later = with_store(path)
+    vectors = later.encode(SENTENCES)
+
+    np.testing.assert_allclose(vectors, encoder.encode(SENTENCES), atol=1e-5)
+    assert later.texts_encoded == len(SENTENCES) and later.store.working
+    assert f"vector store {path} holds a vector that is not" in caplog.text and "emptied" in caplog.text
+    again = with_store(path)  # stored anew: the next run finds every vector
+    np.testing.assert_allclose(again.encode(SENTENCES), vectors, atol=1e-6)
+    assert again.texts_encoded == 0

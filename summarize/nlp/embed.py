@@ -16,10 +16,12 @@ measures both).
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import hashlib
 import json
 import logging
+import os
 import shutil
 import sqlite3
 import tempfile
@@ -39,6 +41,9 @@ log = logging.getLogger(__name__)
 
 # Bump when the exported graph changes, so that old exports are not reused.
 EXPORT_FORMAT = 1
+# A stored vector and the model's vector of its text agree to float rounding (onnx and torch fp32
+# share a store: their similarities agree to 1e-6); below this the store is wrong.
+STORED_VECTOR_COSINE = 0.999
 
 
 def bundled_minilm_path() -> str:
@@ -94,6 +99,7 @@ class SentenceEncoder:
         self.dim = dim
         self.batch_size = batch_size
         self.store = store
+        self.store_checked = False  # whether a vector the store gave was compared with the model's
         self._cache: dict[str, np.ndarray] = {}
         # Texts this process ran the model on (not those found in memory or in the store).
         self.texts_encoded = 0
@@ -102,6 +108,8 @@ class SentenceEncoder:
         missing = {t for t in texts if t not in self._cache}
         if missing and self.store is not None:
             found = self.store.get(missing)
+            if found and not self.store_checked:
+                found = self._checked(found)
             self._cache.update(found)
             missing -= found.keys()
         ordered = sorted(missing, key=len)
@@ -116,6 +124,17 @@ class SentenceEncoder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         return np.stack([self._cache[t] for t in texts])
+
+    def _checked(self, found: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """The first vectors the store gives, after one of them is computed again and compared:
+        the store checks that each vector is a unit vector, but a wrong unit vector (another
+        model's, or one written for every text) only the model can tell. Costs one sentence."""
+        self.store_checked = True
+        text = min(found)
+        if float(self._embed([text])[0] @ found[text]) >= STORED_VECTOR_COSINE:
+            return found
+        self.store.drop(f"a vector that is not its text's (checked on {text[:40]!r})")
+        return {}
 
     def encode_passages(self, passages: Sequence[str]) -> np.ndarray:
         """Passage vectors as the normalised mean of their sentences' vectors. The sentences are
@@ -218,23 +237,65 @@ def write_export(model_path: str, building: Path) -> None:
 
 def export_onnx(model_path: str, folder: Path) -> Path:
     """Export the model at `model_path` to `folder` (model-fp32.onnx, model-int8.onnx, its
-    tokenizer): once per machine and weights, about 15 s. Built beside `folder` and renamed into
-    place, so that a concurrent run sees either no export or a whole one."""
+    tokenizer): once per machine and weights, about 15 s. A cache that cannot take it (a file
+    where its folder goes, a read-only or full disk) costs this run a temporary export and a
+    warning, never the night: the cache only saves time."""
     if (folder / "export.json").is_file():
         return folder
+    try:
+        return build_export(model_path, folder)
+    except OSError as exc:
+        log.warning("cannot keep the ONNX export in %s (%s): exported into a temporary folder for this run", folder, exc.strerror or exc)
+        return build_export(model_path, temporary_folder("summarize-onnx-") / folder.name)
+
+
+def build_export(model_path: str, folder: Path) -> Path:
+    """Built beside `folder` and renamed into place, so that a concurrent run sees either no
+    export or a whole one."""
     folder.parent.mkdir(parents=True, exist_ok=True)
     building = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
     try:
         write_export(model_path, building)
-        try:
-            building.rename(folder)
-        except OSError:
-            if not (folder / "export.json").is_file():  # not a concurrent export that got there first
-                raise
+        put_in_place(building, folder)
     finally:
         shutil.rmtree(building, ignore_errors=True)
     log.info("sentence encoder exported to ONNX in %s", folder)
     return folder
+
+
+def put_in_place(building: Path, folder: Path) -> None:
+    """Rename the finished export `building` to `folder`. What stands there without export.json
+    (written last: an export with files deleted, a file) is moved aside and removed first: left
+    in place it would fail this rename every night, each after a full export."""
+    try:
+        building.rename(folder)
+        return
+    except OSError:
+        if (folder / "export.json").is_file():  # a concurrent export got there first
+            return
+        if not os.path.lexists(folder):
+            raise
+    log.warning("the ONNX export in %s is incomplete (no export.json): replaced by a new one", folder)
+    broken = building.with_name(f"{building.name}-broken")
+    folder.rename(broken)
+    building.rename(folder)
+    if broken.is_dir():
+        shutil.rmtree(broken, ignore_errors=True)
+    else:
+        broken.unlink()
+
+
+def temporary_folder(prefix: str) -> Path:
+    """A new temporary folder, removed when the process ends (an ONNX session, once made, no
+    longer reads its folder; an export is about 110 MB)."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    atexit.register(shutil.rmtree, folder, True)
+    return folder
+
+
+def is_unit_vector(vector: np.ndarray) -> bool:
+    """Every vector the encoder makes is finite and L2-normalised (float32 rounding aside)."""
+    return bool(np.isfinite(vector).all()) and abs(float(np.linalg.norm(vector)) - 1.0) <= 1e-3
 
 
 class VectorStore:
@@ -273,11 +334,29 @@ class VectorStore:
                 query = f"SELECT key, vector FROM vectors WHERE key IN ({','.join('?' * len(chunk))})"
                 for key, blob in self.db.execute(query, chunk):
                     vector = np.frombuffer(blob, dtype=np.float32)
-                    if vector.shape == (self.dim,):
-                        found[by_key[key]] = vector
+                    if vector.shape != (self.dim,):
+                        continue
+                    if not is_unit_vector(vector):
+                        self._drop(f"a vector that is not finite or not of unit length (norm {np.linalg.norm(vector):.3g})")
+                        return {}
+                    found[by_key[key]] = vector
         except sqlite3.Error as exc:
             self._switch_off(exc)
         return found
+
+    def drop(self, reason: str) -> None:
+        with self.lock:
+            self._drop(reason)
+
+    def _drop(self, reason: str) -> None:
+        """Empty the store: one wrong vector means it cannot be trusted (a sentence with a NaN
+        vector is close to nothing, one vector for all makes every sentence one fact). This run
+        embeds its sentences again and stores them anew."""
+        log.warning("vector store %s holds %s: emptied, its vectors are computed again", self.path, reason)
+        try:
+            self.db.execute("DELETE FROM vectors")
+        except sqlite3.Error as exc:
+            self._switch_off(exc)
 
     def _put(self, vectors: dict[str, np.ndarray]) -> None:
         if not self.working:
@@ -309,7 +388,7 @@ def build_encoder(settings: EmbedSettings, cache_dir: str | None = None) -> Sent
     if settings.runtime == "torch":
         encoder: SentenceEncoder = TorchEncoder(path, **options)
     else:
-        folder = export_onnx(path, (cache or Path(tempfile.mkdtemp(prefix="summarize-onnx-"))) / "encoders" / identity)
+        folder = export_onnx(path, (cache or temporary_folder("summarize-onnx-")) / "encoders" / identity)
         encoder = OnnxEncoder(folder, settings.precision, threads=settings.threads, **options)
     if cache and settings.store_vectors:
         # fp32 from either runtime is one set of vectors (to float rounding); int8 is another.
