@@ -31,7 +31,7 @@ from omegaconf import DictConfig
 from omegaconf.errors import OmegaConfBaseException
 
 from summarize.config import CONFIG_DIR, available_events, check_event_name, load_settings, setting_error
-from summarize.errors import ExitCode, Fatal, SummarizeError, UsageError, one_line, stop_behind, stop_on_signals
+from summarize.errors import ExitCode, Fatal, RunFolderError, SummarizeError, UsageError, one_line, stop_behind, stop_on_signals
 
 log = logging.getLogger("summarize")
 # (event, exit code) of each job this process ran: one for a run, one per event for a multirun.
@@ -143,6 +143,28 @@ def composition_error(error: Exception) -> UsageError:
     return UsageError(setting_error(error))
 
 
+def run_folder_error(error: OSError) -> RunFolderError:
+    """Hydra could not write the run folder (its copy of the config, the log): the disk had room
+    for RunFolderCheck's probe but not for more, or filled up in between."""
+    # Hydra opens the run's log before it copies the config there; a failed write names no file.
+    logs = [Path(h.baseFilename).parent for h in logging.getLogger().handlers if isinstance(h, logging.FileHandler)]
+    folder = logs[0] if logs else error.filename
+    return RunFolderError(f"cannot write the run folder {folder}: {error.strerror or error}")
+
+
+def check_flags(args: list[str]) -> None:
+    """Hydra's own flags (--cfg, --info, ...), checked by Hydra's parser before Hydra parses them:
+    its error would print the usage over seven lines and echo the argument raw."""
+    from hydra._internal.utils import get_args_parser
+
+    def refuse(message: str) -> None:
+        raise UsageError(f"{message} (python -m summarize --hydra-help lists the flags)")
+
+    parser = get_args_parser()
+    parser.error = refuse  # argparse prints the usage and exits in error(); one line instead
+    parser.parse_args(args)
+
+
 def entry() -> None:
     stop_on_signals()  # SIGTERM, SIGINT: Interrupted, so that the lock and staging are cleaned up
     # A log file that cannot be written (a full run folder) must not print tracebacks on stderr.
@@ -151,11 +173,14 @@ def entry() -> None:
     # several lines, so that they reach the one-line message below.
     os.environ["HYDRA_FULL_ERROR"] = "1"
     try:
+        check_flags(sys.argv[1:])
         check_event_overrides(sys.argv[1:])
         try:
             main()
         except (HydraException, OmegaConfBaseException) as error:
             raise composition_error(error) from error
+        except OSError as error:  # a job's own errors end in main(): this is Hydra's writing
+            raise run_folder_error(error) from error
     except (UsageError, Fatal) as error:  # a usage error before Hydra; a stop signal from anywhere
         if any(isinstance(h, logging.FileHandler) for h in logging.getLogger().handlers):  # the run's log is open
             log.error("%s", one_line(str(error)))

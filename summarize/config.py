@@ -45,15 +45,26 @@ class RunFolderCheck(Callback):
     $SUMMARIZE_RUNS_DIR) is one line on stderr and exit 5, not Hydra's traceback and exit 2."""
 
     def on_run_start(self, config: DictConfig, **kwargs) -> None:
-        check_run_folder(Path(config.hydra.run.dir))
+        check_run_folder(run_folder(config, "hydra.run.dir"))
 
     def on_multirun_start(self, config: DictConfig, **kwargs) -> None:
-        check_run_folder(Path(config.hydra.sweep.dir))
+        check_run_folder(run_folder(config, "hydra.sweep.dir"))
 
 
-def check_run_folder(folder: Path) -> None:
+def run_folder(config: DictConfig, key: str) -> Path | None:
+    """The folder at `key`; None when it does not resolve (`hydra.run.dir=${nosuch:x}`): Hydra
+    reports that itself, in one line, where a callback's error would be its multi-line warning."""
+    try:
+        return Path(OmegaConf.select(config, key, throw_on_resolution_failure=True))
+    except OmegaConfBaseException:
+        return None
+
+
+def check_run_folder(folder: Path | None) -> None:
     """Make `folder` and write and sync a probe file in it: a full disk often still makes a folder
     or an empty file, but fails the first block written."""
+    if folder is None:
+        return
     probe = folder / f".write-probe-{os.getpid()}"
     try:
         folder.mkdir(parents=True, exist_ok=True)

@@ -327,3 +327,22 @@ def test_force_true_publishes_a_new_version(forced):
     # force is not part of the key: the new version carries the same key as the one it replaced.
     assert manifest["key"] == json.loads((folder / "brief.json").read_text())["key"]
     assert manifest["key"] == json.loads((folder / "versions" / before["versions"][0] / "brief.json").read_text())["key"]
+
+
+# Issue 23: Hydra's own flags and errors printed its usage over 5 to 8 lines, without the
+# `summarize:` prefix, with an ESC or a newline of the command line raw.
+HYDRA_ERRORS = {
+    "unknown-flag": (["--no-such-flag\x1b[2J\nforged"], "summarize: error: unrecognized arguments: --no-such-flag\\x1b[2J\\x0aforged (python -m summarize --hydra-help lists the flags)"),
+    "bad-flag-value": (["--cfg=everything"], "summarize: error: argument --cfg/-c: invalid choice: 'everything' (choose from 'job', 'hydra', 'all') (python -m summarize --hydra-help lists the flags)"),
+    "run-dir-not-resolving": (["+event=lee_beijing", "hydra.run.dir=${no_such_resolver:x}"], "summarize: error: invalid setting hydra.run.dir: Unsupported interpolation type no_such_resolver"),
+}
+
+
+@pytest.mark.parametrize(("args", "message"), HYDRA_ERRORS.values(), ids=HYDRA_ERRORS.keys())
+def test_hydras_own_errors_are_one_escaped_line(tmp_path, args, message):
+    result = summarize(*args, f"paths.shared_dir={tmp_path}/shared", cwd=tmp_path)
+
+    assert result.returncode == 2, result.stderr
+    assert one_line(result.stderr) == message
+    assert "\x1b" not in result.stderr
+    assert not (tmp_path / "shared").exists()

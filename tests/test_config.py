@@ -295,3 +295,10 @@ def test_every_numeric_setting_declares_its_range():
                 numeric = re.fullmatch(r"(Optional\[)?(int|float)\]?", str(each.type))
                 assert not numeric or "range" in each.metadata, f"{group}.{each.name}"
 
+
+def test_multirun_folders_follow_the_runs_folder_of_the_environment(monkeypatch, tmp_path):
+    """`-m` put its job folders under the checkout whatever SUMMARIZE_RUNS_DIR said."""
+    monkeypatch.setenv("SUMMARIZE_RUNS_DIR", str(tmp_path))
+    cfg = compose_config("+event=lee_beijing", return_hydra_config=True)
+    assert cfg.hydra.run.dir.startswith(f"{tmp_path}/")
+    assert cfg.hydra.sweep.dir.startswith(f"{tmp_path}/")

@@ -553,3 +553,26 @@ def test_a_stop_signal_while_the_command_starts_is_one_line(tmp_path):
     assert one_line(result.stderr) == "summarize: error: stopped by SIGINT; the previous brief is intact"
     assert not (tmp_path / "run").exists() and not (tmp_path / "shared").exists()
 
+
+# The run folder had room for the start's probe but not for Hydra's copies of the config (8 KiB
+# free): Hydra's traceback. Here the first copy fails as on that disk.
+RUN_FOLDER_FILLS = """
+import errno, os
+import hydra.core.utils
+
+def full(*args, **kwargs):
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+hydra.core.utils._save_config = full
+from summarize.__main__ import entry
+entry()
+"""
+
+
+def test_a_run_folder_that_fills_up_as_hydra_writes_it_exits_5_in_one_line(tmp_path):
+    result = finish(start(f"+event={EVENT}", f"paths.shared_dir={tmp_path / 'shared'}", f"hydra.run.dir={tmp_path / 'run'}",
+                          cwd=tmp_path, code=RUN_FOLDER_FILLS))
+
+    assert result.returncode == 5, result.stderr
+    assert one_line(result.stderr) == f"summarize: error: cannot write the run folder {tmp_path / 'run'}: No space left on device"
+    assert not (tmp_path / "shared").exists()
