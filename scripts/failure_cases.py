@@ -19,6 +19,7 @@ import random
 import re
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -178,6 +179,22 @@ def cases(tmp: Path) -> list[tuple[str, list[str]]]:
         ("current version stamped in the future (clock stepped back)", ["+event=lee_beijing", "force=true", "SHARED=future-current"]),
         ("typo'd event id, inputs missing", ["+event=lee_beijing", "event.id=lee_bejing", f"event.inputs={tmp / 'nope'}"]),
         ("bidi and ESC in an article file name", ["+event=lee_beijing", "force=true", f"event.inputs={seeds_with(tmp / 'bidi', {BIDI_NAME: (SEEDS / '000_27a528e0e4b4dffd.txt').read_bytes()}, keep=4)}"]),
+        ("write.budget_words=-50", ["+event=lee_beijing", "force=true", "write.budget_words=-50"]),
+        ("write.budget_words=0", ["+event=lee_beijing", "force=true", "write.budget_words=0"]),
+        ("write.max_words=-1", ["+event=lee_beijing", "force=true", "write.max_words=-1"]),
+        ("clean.max_words=0", ["+event=lee_beijing", "force=true", "clean.max_words=0"]),
+        ("a cap no sentence fits (write.max_words=5)", ["+event=lee_beijing", "force=true", "write.max_words=5"]),
+        ("a failing event under executor=ray", ["+event=lee_beijing", "executor=ray", "executor.num_cpus=2", "executor.workers=1", f"event.inputs={tmp / 'nope'}", "STATUS=failure"]),
+        ("SIGTERM to an executor=ray batch", ["executor=ray", "executor.events=[lee_beijing]", "executor.num_cpus=2", "executor.workers=1", "force=true", "SIGNAL=TERM", "WHEN=on Ray"]),
+        ("SIGTERM while another process holds the index lock", ["+event=lee_beijing", "force=true", "SHARED=index-locked", "SIGNAL=TERM", "WHEN=] - publish "]),
+        ("SIGINT 0.1 s after the start", ["+event=lee_beijing", "force=true", "SIGNAL=INT", "WHEN=0.1"]),
+        ("export.json deleted from the ONNX export", ["+event=lee_beijing", "force=true", "CACHE=no-export-json"]),
+        ("the cache path is a file", ["+event=lee_beijing", "force=true", "CACHE=a-file"]),
+        ("vector store rows not finite", ["+event=lee_beijing", "force=true", "CACHE=nan-vectors"]),
+        ("one vector for every row of the vector store", ["+event=lee_beijing", "force=true", "CACHE=one-vector"]),
+        ("the run folder with 8 KiB free", ["+event=lee_beijing", "force=true", "RUNS=8k-free"]),
+        ("an unknown flag with ESC and a newline", ["--no-such-flag\x1b[2J\nforged"]),
+        ("-m with SUMMARIZE_RUNS_DIR set", ["-m", "+event=lee_beijing", "RUNS=check-multirun"]),
     ]
 
 
@@ -242,15 +259,55 @@ def clock_stepped_back(folder: Path) -> None:
     (folder / "current").symlink_to(f"versions/{future}")
 
 
-def run_command(args: list[str], env: dict, cwd: Path, signal_name: str | None) -> subprocess.CompletedProcess:
-    """The job; with `signal_name`, sent that signal once it has begun reading the articles."""
+def prepare_cache(cache: Path, how: str) -> Path:
+    """A copy of this machine's cache (the ONNX export, the vector store) at `cache`, broken as
+    the case's CACHE= marker says; returns what SUMMARIZE_CACHE_DIR is set to."""
+    import numpy as np
+
+    if how == "a-file":
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.write_text("a file where the cache should be")
+        return cache
+    shutil.copytree(ROOT / ".cache", cache)
+    if how == "no-export-json":
+        for export in (cache / "encoders").glob("*/export.json"):
+            export.unlink()
+    if how in ("nan-vectors", "one-vector"):
+        vector = np.full(384, np.nan) if how == "nan-vectors" else np.ones(384) / np.sqrt(384)
+        for store in (cache / "vectors").glob("*.sqlite"):
+            db = sqlite3.connect(store)
+            db.execute("UPDATE vectors SET vector = ?", (vector.astype(np.float32).tobytes(),))
+            db.commit()
+            db.close()
+    return cache
+
+
+def mount_nearly_full(folder: Path, free: int = 8192) -> None:
+    """A 64 KiB tmpfs at `folder` with `free` bytes left (needs root)."""
+    folder.mkdir(parents=True)
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(folder)], check=True, capture_output=True)
+    (folder / "filler").write_bytes(bytes(65536 - free))
+
+
+def failure_recorded(shared: Path) -> str:
+    """Whether the index's status of lee_beijing records the run's failure."""
+    status = shared / ".summarize" / "status" / "lee_beijing.json"
+    return "failure shown on the index" if status.is_file() and "last_failure" in status.read_text() else "NO failure shown on the index"
+
+
+def run_command(args: list[str], env: dict, cwd: Path, signal_name: str | None, when: str = "] - read ") -> subprocess.CompletedProcess:
+    """The job; with `signal_name`, sent that signal once its log shows `when` (by default: it has
+    begun reading the articles), or `when` seconds after the start when it is a number."""
     command = [sys.executable, "-m", "summarize", *args]
     if not signal_name:
         return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
     process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     runs = Path(env["SUMMARIZE_RUNS_DIR"])
-    while process.poll() is None and not any("] - read " in log.read_text() for log in runs.glob("*/*/summarize.log")):
-        time.sleep(0.1)
+    if re.fullmatch(r"[\d.]+", when):
+        time.sleep(float(when))
+    else:
+        while process.poll() is None and not any(when in log.read_text() for log in runs.glob("*/*/summarize.log")):
+            time.sleep(0.1)
     process.send_signal(getattr(signal, f"SIG{signal_name}"))
     stdout, stderr = process.communicate()
     return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
@@ -267,10 +324,21 @@ def run_case(name: str, args: list[str], tmp: Path, published: Path) -> dict:
     if "SHARED=locked" in args:
         lock = open(shared / ".summarize" / "locks" / "lee_beijing.lock", "a")
         fcntl.flock(lock, fcntl.LOCK_EX)
+    if "SHARED=index-locked" in args:
+        lock = open(shared / ".summarize" / "index.lock", "a")
+        fcntl.flock(lock, fcntl.LOCK_EX)
     runs = tmp / "runs" / slug
     if "RUNS=a-file" in args:
         runs.parent.mkdir(parents=True, exist_ok=True)
         runs.write_text("a file where the run folder must go")
+    mounted = "RUNS=8k-free" in args
+    if mounted:
+        try:
+            mount_nearly_full(runs)
+        except (OSError, subprocess.CalledProcessError) as exc:
+            return {"case": name, "command": " ".join(args), "exit": "-", "seconds": 0.0, "stderr lines": 0,
+                    "message": f"(not run: cannot mount a 64 KiB tmpfs, which needs root: {exc})", "brief intact": "-"}
+    cache = next((prepare_cache(tmp / "caches" / slug, a.partition("=")[2]) for a in args if a.startswith("CACHE=")), None)
     stop, racer = threading.Event(), None
     if "RACE=swap" in args:
         outside = tmp / "outside-race.txt"
@@ -279,27 +347,38 @@ def run_case(name: str, args: list[str], tmp: Path, published: Path) -> dict:
         racer = threading.Thread(target=swap_forever, args=(sorted(Path(inputs).glob("*.txt"))[1], outside, stop))
         racer.start()
     signal_name = next((a.partition("=")[2] for a in args if a.startswith("SIGNAL=")), None)
-    args = [a for a in args if a.split("=")[0] not in ("SHARED", "RACE", "RUNS", "SIGNAL")]
+    when = next((a.partition("=")[2] for a in args if a.startswith("WHEN=")), "] - read ")
+    markers = [a for a in args if a.split("=")[0] in ("SHARED", "RACE", "RUNS", "SIGNAL", "WHEN", "CACHE", "STATUS")]
+    args = [a for a in args if a not in markers]
     env = {k: v for k, v in os.environ.items() if k not in ("HYDRA_FULL_ERROR",)}
     env |= {"HF_HUB_OFFLINE": "1", "SUMMARIZE_SHARED_DIR": str(shared), "SUMMARIZE_RUNS_DIR": str(runs)}
+    if cache:
+        env["SUMMARIZE_CACHE_DIR"] = str(cache)
     started = time.perf_counter()
-    result = run_command(args, env, tmp, signal_name)
+    result = run_command(args, env, tmp, signal_name, when)
     seconds = time.perf_counter() - started
     stop.set()
     if racer:
         racer.join()
     if lock:
         lock.close()
+    if mounted:
+        subprocess.run(["umount", str(runs)], check=True)
+    verdict = brief_verdict(shared, before, result.returncode)
+    if "STATUS=failure" in markers:
+        verdict += f"; {failure_recorded(shared)}"
+    if "RUNS=check-multirun" in markers:
+        verdict += "; job folders under SUMMARIZE_RUNS_DIR" if list(runs.glob("*/*/0_lee_beijing")) else "; job folders NOT under SUMMARIZE_RUNS_DIR"
     lines = [line for line in result.stderr.splitlines() if line.startswith("summarize:")]
     message = lines[-1] if lines else result.stderr.strip().splitlines()[0] if result.stderr.strip() else ""
     return {
         "case": name,
-        "command": (" ".join(args) or "(no arguments)").replace(str(tmp), "$TMP"),
+        "command": "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in " ".join(args) or "(no arguments)").replace(str(tmp), "$TMP"),
         "exit": result.returncode,
         "seconds": seconds,
         "stderr lines": len(result.stderr.strip().splitlines()),
         "message": message.replace(str(tmp), "$TMP").replace(str(ROOT), "$REPO"),
-        "brief intact": brief_verdict(shared, before, result.returncode) + index_verdict(shared) + history_verdict(shared, history),
+        "brief intact": verdict + index_verdict(shared) + history_verdict(shared, history),
     }
 
 
@@ -317,7 +396,8 @@ def brief_verdict(shared: Path, before: bytes, exit_code: int) -> str:
         return "NO (control characters published)"
     if now == before:
         return "yes"
-    return "yes (new brief)" if exit_code == 0 and (shared / "lee_beijing" / "brief.md").is_symlink() else "NO"
+    # A stop signal that came once the brief was out (130, 143) leaves the new brief whole too.
+    return "yes (new brief)" if exit_code in (0, 130, 143) and (shared / "lee_beijing" / "brief.md").is_symlink() else "NO"
 
 
 def index_verdict(shared: Path) -> str:
@@ -351,7 +431,7 @@ def history_verdict(shared: Path, before: set[str]) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--only", action="append", help="run only the cases whose name contains this text (repeatable)")
+    parser.add_argument("--only", nargs="+", metavar="TEXT", help="run only the cases whose name holds one of these")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
@@ -360,7 +440,7 @@ def main() -> int:
         env = os.environ | {"SUMMARIZE_SHARED_DIR": str(published), "SUMMARIZE_RUNS_DIR": str(tmp / "runs")}
         subprocess.run([sys.executable, "-m", "summarize", "+event=lee_beijing"], cwd=tmp, env=env, check=True, capture_output=True)
         with ThreadPoolExecutor(args.jobs) as pool:
-            chosen = [case for case in cases(tmp) if not args.only or any(text in case[0] for text in args.only)]
+            chosen = [(name, case) for name, case in cases(tmp) if not args.only or any(text in name for text in args.only)]
             rows = list(pool.map(lambda case: run_case(*case, tmp, published), chosen))
     print("| case | command | exit | seconds | stderr lines | message (stderr) | last night's brief, the index and the dated copies intact |")
     print("|---|---|---|---|---|---|---|")
