@@ -468,6 +468,9 @@ class PublishSettings:
                 )
         if len(set(names.values())) < len(names):
             refuse("publish", f"markdown_name, json_name and html_name must differ, not {sorted(names.values())}")
+        # Checked here as well as when the settings load: publishing code and tools build these
+        # settings directly, and keep_versions below 1 would prune the version readers have.
+        check_ranges(self, "publish")
 
 
 @dataclass
