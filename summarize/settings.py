@@ -116,8 +116,9 @@ def check_ranges(settings: Any, group: str) -> None:
 class ReadSettings:
     """conf/read/: which files are articles and how they are decoded (summarize/stages/read.py)."""
 
-    # File types read as articles; .html goes through trafilatura's boilerplate extractor.
-    suffixes: list[str] = listed(".txt", ".md", ".html", ".htm")
+    # File types read as articles; .html goes through trafilatura's boilerplate extractor; .json is
+    # one article as news-please or trafilatura write it, .jsonl one such article per line.
+    suffixes: list[str] = listed(".txt", ".md", ".html", ".htm", ".json", ".jsonl")
     # Larger files are refused: a scraped article is tens of kB, not megabytes.
     max_bytes: int = ranged(2_000_000, POSITIVE)
     # Articles must be UTF-8; true guesses another encoding (charset-normalizer) instead of refusing it.
@@ -570,7 +571,7 @@ class EventSettings:
     needs no defaults list."""
 
     id: str = MISSING
-    # A folder, a file or a glob of .txt/.md/.html files.
+    # A folder, a file or a glob of article files (.txt, .md, .html, .json, .jsonl: ReadSettings.suffixes).
     inputs: str = MISSING
     title: Optional[str] = None
     # The day the brief is about (YYYY-MM-DD); null takes the latest date the articles state.
@@ -581,7 +582,8 @@ class EventSettings:
     # Names of the event's actors: a block counts as on topic only if it names one of them (or is
     # very close to the title in meaning).
     keywords: list[str] = field(default_factory=list)
-    # File name -> outlet; a file not named here is its own outlet, named by its file name.
+    # File name -> outlet; a file not named here is named by its metadata (source domain, host
+    # name) or else by its file name.
     outlets: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:

@@ -18,6 +18,7 @@ Every stage imports from here and from no other stage. The words, as the code us
 from __future__ import annotations
 
 import datetime as dt
+import urllib.parse
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
@@ -37,12 +38,35 @@ class Article:
     title: str | None
     date: dt.date | None
     paragraphs: tuple[str, ...]
-    path: str
+    path: str  # where this machine read it: for the run's log and manifest, never published
     sha256: str
+    url: str | None = None  # the original's address, an http(s) URL (`web_url`), when the input names one
+    # The file's name inside the event's folder ("003.txt", "day1/feed.jsonl"): what brief.json
+    # publishes instead of `path`, which would tell readers where the machine keeps its files.
+    file_name: str = ""
 
     @property
     def text(self) -> str:
         return "\n\n".join(self.paragraphs)
+
+
+# The only addresses a published brief links to: pages on the web. javascript:, data:, file: and
+# relative paths would run code, embed content or point into the reader's own machine.
+WEB_SCHEMES = ("http", "https")
+
+
+def web_url(value: object) -> str | None:
+    """`value` if it is an absolute http(s) URL with a host, else None. Whitespace and control
+    characters anywhere refuse it: browsers drop some of them ("java\tscript:") before reading the
+    scheme, so what is checked here must be exactly what a browser would follow."""
+    if not isinstance(value, str) or not value or not value.isprintable() or any(ch.isspace() for ch in value):
+        return None
+    try:
+        parts = urllib.parse.urlsplit(value)
+        host, _ = parts.hostname, parts.port  # reading the port checks it is a number
+    except ValueError:  # an unclosed IPv6 bracket, a port that is not a number
+        return None
+    return value if parts.scheme.lower() in WEB_SCHEMES and host else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,7 +50,7 @@ def test_folder_input_reads_every_article_file_in_name_order(tmp_path, read):
 def test_suffix_filtering_skips_other_files(tmp_path, read):
     write(tmp_path, "keep.txt", BODY)
     write(tmp_path, "KEEP2.TXT", BODY)  # suffixes are matched case-insensitively
-    write(tmp_path, "notes.json", '{"text": "not an article"}')
+    write(tmp_path, "notes.csv", "text,not an article")
     write(tmp_path, "image.png", "binary")
     write(tmp_path, "README", BODY)
     (tmp_path / "sub.txt").mkdir()  # a folder is not a file, whatever its name
@@ -58,14 +58,14 @@ def test_suffix_filtering_skips_other_files(tmp_path, read):
     articles = read(tmp_path)
 
     assert sorted(a.id for a in articles) == ["KEEP2", "keep"]
-    assert [a.id for a in read(tmp_path, suffixes=[".json"], min_articles=1)] == ["notes"]
+    assert [a.id for a in read(tmp_path, suffixes=[".csv"], min_articles=1)] == ["notes"]
 
 
 def test_glob_input(tmp_path, read):
     write(tmp_path, "001_x.txt", BODY)
     write(tmp_path, "002_y.txt", BODY)
     write(tmp_path, "other.txt", BODY)
-    write(tmp_path, "003_z.json", BODY)
+    write(tmp_path, "003_z.csv", BODY)
 
     articles = read(tmp_path / "00*")
 
@@ -172,9 +172,9 @@ def input_error(read, inputs, **overrides) -> str:
 
 
 def test_empty_folder_raises_input_error(tmp_path, read):
-    (tmp_path / "notes.json").write_text("{}")
+    (tmp_path / "notes.csv").write_text("{}")
     message = input_error(read, tmp_path)
-    assert message == f"no article files (.txt, .md, .html, .htm) found at {tmp_path}"
+    assert message == f"no article files (.txt, .md, .html, .htm, .json, .jsonl) found at {tmp_path}"
 
 
 def test_missing_folder_raises_input_error_naming_event_inputs(tmp_path, read):
@@ -188,7 +188,7 @@ def test_glob_whose_folder_is_missing_raises_input_error_naming_the_folder(tmp_p
 
 def test_unmatched_glob_raises_input_error(tmp_path, read):
     write(tmp_path, "a.md", BODY)
-    assert input_error(read, tmp_path / "*.txt") == f"no article files (.txt, .md, .html, .htm) found at {tmp_path / '*.txt'}"
+    assert input_error(read, tmp_path / "*.txt") == f"no article files (.txt, .md, .html, .htm, .json, .jsonl) found at {tmp_path / '*.txt'}"
 
 
 def test_single_article_is_refused_unless_min_articles_allows_it(tmp_path, read):
@@ -196,10 +196,10 @@ def test_single_article_is_refused_unless_min_articles_allows_it(tmp_path, read)
 
     message = input_error(read, tmp_path)
 
-    assert message == f"1 article file(s) at {tmp_path}: a multi-document brief needs read.min_articles=2"
+    assert message == f"1 article(s) at {tmp_path}: a multi-document brief needs read.min_articles=2"
     assert [a.id for a in read(tmp_path, min_articles=1)] == ["only"]
     write(tmp_path, "second.txt", BODY)
-    assert "2 article file(s)" in input_error(read, tmp_path, min_articles=3)
+    assert "2 article(s)" in input_error(read, tmp_path, min_articles=3)
 
 
 @pytest.mark.parametrize("content", [b"", b" \n\t\r\n  \n"], ids=["zero-bytes", "whitespace-only"])
@@ -608,3 +608,172 @@ def test_utf16_without_a_byte_order_mark_is_binary_and_the_message_names_detect_
         "if it is UTF-16 without a byte-order mark, set read.detect_encoding=true"
     )
     assert [a.paragraphs for a in read(tmp_path, detect_encoding=True)] == [(BODY,), (BODY,)]
+
+
+# --- Article metadata: news-please and trafilatura JSON, JSON Lines, header lines (issue 24) -------------
+
+import json  # noqa: E402  (the section's own import, beside the helpers it serves)
+
+SECOND = "The two leaders signed fifteen agreements on trade, technology and the environment on Tuesday."
+
+
+def news_please(**fields) -> str:
+    """An article as news-please writes it (its fields, with invented values), `fields` overriding them."""
+    record = {
+        "url": "https://news.example.org/world/lee-xi-summit",
+        "title": "Lee and Xi meet in Beijing",
+        "date_publish": "2026-01-05 09:30:00",
+        "source_domain": "news.example.org",
+        "maintext": BODY + "\n\n" + SECOND,
+        "language": "en",
+    }
+    return json.dumps(record | fields, ensure_ascii=False)
+
+
+def trafilatura_json(**fields) -> str:
+    """An article as trafilatura's JSON output writes it, `fields` overriding its values."""
+    record = {
+        "url": "https://daily.example.com/2026/01/06/summit",
+        "title": "Summit ends with fifteen agreements",
+        "date": "2026-01-06",
+        "hostname": "daily.example.com",
+        "text": SECOND + "\n" + BODY,
+    }
+    return json.dumps(record | fields)
+
+
+def test_news_please_and_trafilatura_json_give_text_title_date_url_and_outlet(tmp_path, read):
+    write(tmp_path, "np.json", news_please())
+    write(tmp_path, "tf.json", trafilatura_json())
+
+    np_article, tf_article = read(tmp_path)
+
+    assert np_article.paragraphs == (BODY, SECOND)
+    assert (np_article.id, np_article.title, np_article.date) == ("np", "Lee and Xi meet in Beijing", dt.date(2026, 1, 5))
+    assert (np_article.url, np_article.outlet) == ("https://news.example.org/world/lee-xi-summit", "news.example.org")
+    assert tf_article.paragraphs == (SECOND, BODY)
+    assert (tf_article.title, tf_article.date) == ("Summit ends with fifteen agreements", dt.date(2026, 1, 6))
+    assert (tf_article.url, tf_article.outlet) == ("https://daily.example.com/2026/01/06/summit", "daily.example.com")
+    assert [a.file_name for a in (np_article, tf_article)] == ["np.json", "tf.json"]
+
+
+def test_json_without_metadata_falls_back_to_the_headline_and_the_file_name(tmp_path, read):
+    write(tmp_path, "bare.json", json.dumps({"text": "Lee and Xi meet in Beijing\n" + BODY, "title": None, "date": "unknown"}))
+
+    (article,) = read(tmp_path, min_articles=1)
+
+    assert (article.outlet, article.title, article.date, article.url) == ("bare", "Lee and Xi meet in Beijing", None, None)
+
+
+def test_a_json_lines_file_holds_one_article_per_line_each_with_its_own_id(tmp_path, read):
+    lines = [news_please(), "", trafilatura_json(), news_please(source_domain=None, url=None)]
+    write(tmp_path, "feed.jsonl", "\n".join(lines) + "\n")
+
+    articles = read(tmp_path)  # one file is enough: it holds three articles
+
+    assert [a.id for a in articles] == ["feed:1", "feed:3", "feed:4"]
+    assert [a.outlet for a in articles] == ["news.example.org", "daily.example.com", "feed:4"]
+    assert [a.url for a in articles] == ["https://news.example.org/world/lee-xi-summit", "https://daily.example.com/2026/01/06/summit", None]
+    assert {a.file_name for a in articles} == {"feed.jsonl"}
+
+
+def test_outlet_comes_from_the_config_then_the_metadata_then_the_file_name(tmp_path, read):
+    write(tmp_path, "a.json", news_please())
+    write(tmp_path, "b.json", trafilatura_json())
+    write(tmp_path, "c.txt", BODY)
+
+    articles = read(tmp_path, {"a.json": "Example News"})
+
+    assert [a.outlet for a in articles] == ["Example News", "daily.example.com", "c"]
+
+
+def test_text_file_header_lines_give_title_date_url_and_outlet(tmp_path, read):
+    write(
+        tmp_path, "a.txt",
+        "title: Lee and Xi meet in Beijing\nDate: 2026-01-05\nurl: https://news.example.org/a\noutlet: Example News\n\n"
+        "Menu\n" + BODY,
+    )
+    write(tmp_path, "b.txt", "date: soon, officials said\n" + BODY)  # not a date: text, and the header ends
+
+    a, b = read(tmp_path)
+
+    assert (a.title, a.date, a.url, a.outlet) == ("Lee and Xi meet in Beijing", dt.date(2026, 1, 5), "https://news.example.org/a", "Example News")
+    assert a.paragraphs == ("Menu", BODY)
+    assert (b.date, b.paragraphs) == (None, ("date: soon, officials said", BODY))
+    # The event's own name for the file still comes first.
+    assert read(tmp_path, {"a.txt": "Configured"})[0].outlet == "Configured"
+
+
+def test_a_date_line_after_the_headline_gives_the_date(tmp_path, read):
+    write(tmp_path, "a.txt", "Lee and Xi meet in Beijing\ndate 2026-01-05\n" + BODY)
+    write(tmp_path, "b.txt", BODY + "\ndate 2026-01-07\n" + SECOND)  # after a sentence, not a headline: text
+
+    a, b = read(tmp_path)
+
+    assert (a.date, a.title, a.paragraphs) == (dt.date(2026, 1, 5), "Lee and Xi meet in Beijing", ("Lee and Xi meet in Beijing", BODY))
+    assert (b.date, b.paragraphs) == (None, (BODY, "date 2026-01-07", SECOND))
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["javascript:alert(1)", " JavaScript:alert(1)", "java\tscript:alert(1)", "data:text/html,<script>alert(1)</script>",
+     "/world/summit", "../secret.html", "//evil.example/x", "file:///etc/passwd", "https:evil.example", "http://[::1", ""],
+)
+def test_only_http_and_https_urls_are_kept(tmp_path, read, url):
+    write(tmp_path, "a.json", news_please(url=url))
+    write(tmp_path, "b.txt", f"url: {url}\n" + BODY)
+
+    assert [a.url for a in read(tmp_path)] == [None, None]
+
+
+def test_http_and_https_urls_are_kept_as_written(tmp_path, read):
+    write(tmp_path, "a.json", news_please(url="HTTP://News.Example.org/a?b=1&c=2#top"))
+    write(tmp_path, "b.txt", "url: https://daily.example.com/x(1)\n" + BODY)
+
+    assert [a.url for a in read(tmp_path)] == ["HTTP://News.Example.org/a?b=1&c=2#top", "https://daily.example.com/x(1)"]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("a.json", '{"text": "x",\n "title": }', "a.json: not JSON (Expecting value at line 2, column 11)"),
+        ("a.jsonl", news_please() + '\n{"text": "x" "title": "y"}\n', "a.jsonl: line 2: not JSON (Expecting ',' delimiter at column 14)"),
+        ("a.jsonl", news_please() + "\n[1, 2]\n", "a.jsonl: line 2: a JSON list, not an object holding one article"),
+        ("a.json", news_please(title=["a", "list"]), "a.json: 'title' is a list, not a string"),
+        ("a.json", json.dumps({"title": "No text here at all"}), "a.json: no article text (no 'maintext' or 'text' field)"),
+        ("a.json", "[" * 100_000 + "]" * 100_000, "a.json: not JSON this program reads (nested too deeply)"),
+    ],
+    ids=["broken-json", "broken-line", "not-an-object", "field-not-a-string", "no-text", "nested-too-deeply"],
+)
+def test_malformed_json_is_an_input_error_naming_the_file_and_line(tmp_path, read, name, content, message):
+    write(tmp_path, "fine.txt", BODY)
+    write(tmp_path, name, content)
+
+    assert input_error(read, tmp_path) == f"{tmp_path}/{message}"
+
+
+def test_json_files_are_held_to_the_size_cap_encoding_and_folder_checks(tmp_path, read):
+    event, outside = tmp_path / "event", tmp_path / "elsewhere"
+    event.mkdir()
+    outside.mkdir()
+    write(event, "fine.txt", BODY)
+    big = write(event, "big.jsonl", news_please() + "\n" + news_please() + "\n")
+    assert input_error(read, event, max_bytes=big.stat().st_size - 1).startswith(f"{big}: {big.stat().st_size} bytes, over")
+    big.unlink()
+    legacy = write(event, "legacy.json", news_please(maintext="Café talks resumed in Séoul on Monday."), encoding="cp1252")
+    assert input_error(read, event).startswith(f"{legacy}: not UTF-8")
+    legacy.unlink()
+    secret = write(outside, "secret.json", news_please())
+    bad = link(event / "b.json", secret)
+    assert input_error(read, event) == f"{bad}: a link to {secret.resolve()}, outside the event's folder {event}"
+
+
+def test_file_name_is_relative_to_the_event_folder(tmp_path, read):
+    (tmp_path / "day1").mkdir()
+    write(tmp_path / "day1", "a.json", news_please())
+    write(tmp_path / "day1", "feed.jsonl", trafilatura_json())
+
+    articles = read(f"{tmp_path}/*/*")
+
+    assert [a.file_name for a in articles] == ["day1/a.json", "day1/feed.jsonl"]
+    assert [a.path for a in articles] == [str(tmp_path / "day1" / "a.json"), str(tmp_path / "day1" / "feed.jsonl")]

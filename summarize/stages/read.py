@@ -2,9 +2,13 @@
 
 An article is one file in the event's folder (`event.inputs`: a folder, a file or a glob): .txt or
 .md, UTF-8 text, one block per line (a paragraph, a heading, a menu item; blank lines are
-skipped); or .html, whose article text trafilatura extracts. A first line "date YYYY-MM-DD" gives
-the article's date. The title is the first of the opening blocks that reads as a headline. The
-outlet is the event's `outlets` entry for the file name, else the file name without its suffix.
+skipped); .html, whose article text trafilatura extracts; or .json, one article as news-please or
+trafilatura write it. A .jsonl file holds one such JSON article per line. A text file may open with
+header lines ("title: ...", "date: YYYY-MM-DD", "url: ...", "outlet: ..."); a line "date
+YYYY-MM-DD" first, or second after a headline, gives the date too. The title is the metadata's, else
+the first of the opening blocks that reads as a headline. The outlet is the event's `outlets` entry
+for the file name, else the metadata's (source domain, host name), else the file name without its
+suffix (with the line number for a line of a .jsonl file).
 """
 
 from __future__ import annotations
@@ -15,11 +19,13 @@ import datetime as dt
 import glob
 import hashlib
 import itertools
+import json
 import os
 import re
 import stat
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from charset_normalizer import from_bytes
@@ -27,10 +33,26 @@ from charset_normalizer import from_bytes
 from summarize.errors import InputError
 from summarize.nlp.sentence_splitter import SENTENCE_END
 from summarize.settings import ReadSettings
-from summarize.types import Article, EventWork, Models
+from summarize.types import Article, EventWork, Models, web_url
 
-# Our scraper writes the page's date as a leading "date YYYY-MM-DD" token.
+# Our scraper writes the page's date as a "date YYYY-MM-DD" token opening the file, or opening its
+# second line when it wrote the headline first.
 DATE_MARKER = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\b\s*")
+# Header lines a text file may open with, one field each ("url: https://..."), in any order.
+HEADER_LINE = re.compile(r"(title|date|url|outlet)\s*:\s*(.*)", re.IGNORECASE)
+# A date as scrapers write it: a day, or a day and a time ("2026-01-05 09:30:00", "2026-01-05T09:30Z").
+ISO_DAY = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[T ]|$)")
+HTML_SUFFIXES = (".html", ".htm")
+JSON_SUFFIX = ".json"
+JSON_LINES_SUFFIX = ".jsonl"
+# Where news-please and trafilatura write each field of an article, tried in this order.
+JSON_FIELDS = {
+    "text": ("maintext", "text"),
+    "title": ("title",),
+    "date": ("date_publish", "date"),
+    "url": ("url",),
+    "outlet": ("source_domain", "hostname"),
+}
 # The title is the first of the opening blocks that looks like a headline: a few words and
 # no final stop (scrapes often open with a menu item or a photo credit instead).
 TITLE_WORDS = range(3, 21)
@@ -195,47 +217,168 @@ def normalise_line(line: str) -> str:
     return " ".join(line.split())
 
 
+@dataclass(frozen=True, slots=True)
+class Metadata:
+    """What an input says about its article besides the text; None where it says nothing."""
+
+    title: str | None = None
+    date: dt.date | None = None
+    url: str | None = None  # already checked by `web_url`: a javascript: or relative address is dropped
+    outlet: str | None = None
+
+
+def parse_day(value: str) -> dt.date | None:
+    """The day a scraper's date names ("2026-01-05", "2026-01-05 09:30:00"); None for any other form."""
+    if not (match := ISO_DAY.match(value.strip())):
+        return None
+    try:
+        return dt.date.fromisoformat(match.group(1))
+    except ValueError:  # 2026-13-45
+        return None
+
+
+def metadata(fields: Mapping[str, str]) -> Metadata:
+    """`fields` (title, date, url, outlet as the input wrote them) cleaned as published text is."""
+    title, outlet = (normalise_line(fields.get(key) or "") or None for key in ("title", "outlet"))
+    url = web_url((fields.get("url") or "").strip())
+    return Metadata(title=title, date=parse_day(fields.get("date") or ""), url=url, outlet=outlet)
+
+
+def header_field(line: str) -> tuple[str, str] | None:
+    """(field, value) of a header line; a "date:" whose value is not a date is text, not a header."""
+    if not (match := HEADER_LINE.fullmatch(line)):
+        return None
+    field, value = match.group(1).lower(), match.group(2)
+    return None if field == "date" and parse_day(value) is None else (field, value)
+
+
+def take_date_marker(lines: list[str]) -> dt.date | None:
+    """The date of a "date YYYY-MM-DD" marker opening the first line, or the second when the first is
+    a headline (scrapers that write the headline first); the marker leaves `lines`, and its line too
+    when nothing else was on it."""
+    for index in range(min(2, len(lines))):
+        if index == 1 and not looks_like_headline(lines[0]):
+            break
+        if match := DATE_MARKER.match(lines[index]):
+            lines[index] = lines[index][match.end() :]
+            if not lines[index]:
+                del lines[index]
+            return dt.date.fromisoformat(match.group(1))
+    return None
+
+
+def parse_text(text: str) -> tuple[list[str], Metadata]:
+    """A text file's blocks and the metadata of its header lines and date marker."""
+    lines = [line for line in map(normalise_line, text.splitlines()) if line]
+    fields: dict[str, str] = {}
+    while lines and (field := header_field(lines[0])):
+        fields.setdefault(*field)  # the first of a repeated field counts
+        del lines[0]
+    found = metadata(fields)
+    marker_date = take_date_marker(lines)
+    return lines, dataclasses.replace(found, date=found.date or marker_date)
+
+
 def parse_article(text: str, *, article_id: str, outlet: str, path: str, sha256: str) -> Article:
-    lines = [normalise_line(line) for line in text.splitlines()]
-    lines = [line for line in lines if line]
-    date = None
-    if lines and (match := DATE_MARKER.match(lines[0])):
-        date = dt.date.fromisoformat(match.group(1))
-        lines[0] = lines[0][match.end() :]
-        lines = [line for line in lines if line]
-    title = next((line for line in lines[:TITLE_SEARCH_BLOCKS] if looks_like_headline(line)), None)
+    """An article from plain text (bench/quality.py builds its clusters' articles with it)."""
+    lines, found = parse_text(text)
     return Article(
-        id=article_id, outlet=outlet, title=title, date=date,
-        paragraphs=tuple(lines), path=path, sha256=sha256,
+        id=article_id, outlet=outlet, title=found.title or guessed_title(lines), date=found.date,
+        paragraphs=tuple(lines), path=path, sha256=sha256, url=found.url, file_name=Path(path).name,
     )
+
+
+def guessed_title(lines: list[str]) -> str | None:
+    return next((line for line in lines[:TITLE_SEARCH_BLOCKS] if looks_like_headline(line)), None)
+
+
+def json_field(record: Mapping[str, object], field: str, where: str) -> str:
+    """The first non-empty of the JSON fields that hold `field` (JSON_FIELDS), or ""."""
+    for name in JSON_FIELDS[field]:
+        value = record.get(name)
+        if value is not None and not isinstance(value, str):
+            raise InputError(f"{where}: {name!r} is a {type(value).__name__}, not a string")
+        if value and value.strip():
+            return value
+    return ""
+
+
+def parse_json_article(source: str, where: str) -> tuple[list[str], Metadata]:
+    """A news-please or trafilatura article (a JSON object) as blocks and metadata; `where` names the
+    file, and the line of a .jsonl file, in messages."""
+    try:
+        record = json.loads(source)
+    except json.JSONDecodeError as exc:
+        # A .jsonl line is one line: its column says where; a .json file's line and column.
+        position = f"line {exc.lineno}, column {exc.colno}" if "\n" in source else f"column {exc.colno}"
+        raise InputError(f"{where}: not JSON ({exc.msg} at {position})") from None
+    except RecursionError:  # arrays nested thousands deep
+        raise InputError(f"{where}: not JSON this program reads (nested too deeply)") from None
+    except ValueError as exc:  # a number of thousands of digits
+        raise InputError(f"{where}: not JSON this program reads ({exc})") from None
+    if not isinstance(record, dict):
+        raise InputError(f"{where}: a JSON {type(record).__name__}, not an object holding one article")
+    text = json_field(record, "text", where)
+    if not text:
+        raise InputError(f"{where}: no article text (no 'maintext' or 'text' field)")
+    lines = [line for line in map(normalise_line, text.splitlines()) if line]
+    return lines, metadata({field: json_field(record, field, where) for field in ("title", "date", "url", "outlet")})
+
+
+def parsed_articles(path: Path, text: str) -> Iterator[tuple[str, list[str], Metadata]]:
+    """(article id, blocks, metadata) of each article in the decoded file `path`: one, or one per
+    non-blank line of a .jsonl file, whose id is the file's stem and the line's number."""
+    suffix = path.suffix.lower()
+    if suffix == JSON_LINES_SUFFIX:
+        lines = text.splitlines()
+        if not any(line.strip() for line in lines):
+            raise InputError(f"{path}: no text in the file")
+        for number, line in enumerate(lines, start=1):
+            if line.strip():
+                yield f"{path.stem}:{number}", *parse_json_article(line, f"{path}: line {number}")
+    elif suffix == JSON_SUFFIX:
+        yield path.stem, *parse_json_article(text, str(path))
+    else:
+        yield path.stem, *parse_text(html_to_text(text, path) if suffix in HTML_SUFFIXES else text)
 
 
 def read_articles(inputs: str, outlets: Mapping[str, str], settings: ReadSettings) -> list[Article]:
-    """One `Article` per file; the outlet comes from `outlets` (keyed by file name) or the file stem."""
+    """The articles of every file at `inputs`, in file name order (a .jsonl file's in line order)."""
     files = find_article_files(inputs, tuple(s.lower() for s in settings.suffixes))
-    if len(files) < settings.min_articles:
-        raise InputError(
-            f"{len(files)} article file(s) at {inputs}: a multi-document brief needs read.min_articles={settings.min_articles}"
-        )
     root = input_root(inputs)
-    return [read_article(path, root, outlets, settings) for path in files]
+    articles = [article for path in files for article in read_file(path, root, outlets, settings)]
+    if len(articles) < settings.min_articles:
+        raise InputError(
+            f"{len(articles)} article(s) at {inputs}: a multi-document brief needs read.min_articles={settings.min_articles}"
+        )
+    return articles
 
 
-def read_article(path: Path, root: Path, outlets: Mapping[str, str], settings: ReadSettings) -> Article:
+def name_in_folder(path: Path, root: Path) -> str:
+    """`path` relative to the event's folder `root`; its bare name if it lies elsewhere."""
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return path.name
+
+
+def read_file(path: Path, root: Path, outlets: Mapping[str, str], settings: ReadSettings) -> list[Article]:
+    """The articles of one file. The outlet is the event's name for the file, else the metadata's,
+    else the article's id (the file stem)."""
     data = read_article_bytes(path, root, settings.max_bytes)
     text = decode(data, path, settings.detect_encoding)
-    if path.suffix.lower() in (".html", ".htm"):
-        text = html_to_text(text, path)
-    article = parse_article(
-        text,
-        article_id=path.stem,
-        outlet=normalise_line(outlets.get(path.name, path.stem)),  # a file name can hold escapes too
-        path=str(path),
-        sha256=hashlib.sha256(data).hexdigest(),
-    )
-    if not article.paragraphs:  # only a BOM, Unicode spaces or the date line
-        raise InputError(f"{path}: no text in the file")
-    return article
+    sha256, file_name = hashlib.sha256(data).hexdigest(), name_in_folder(path, root)
+    articles = []
+    for article_id, lines, found in parsed_articles(path, text):
+        if not lines:  # only a BOM, Unicode spaces or header lines
+            raise InputError(f"{path}: no text in the file")
+        outlet = outlets.get(path.name) or found.outlet or article_id
+        articles.append(Article(
+            id=article_id, outlet=normalise_line(outlet),  # a file name can hold escapes too
+            title=found.title or guessed_title(lines), date=found.date, paragraphs=tuple(lines),
+            path=str(path), sha256=sha256, url=found.url, file_name=file_name,
+        ))
+    return articles
 
 
 def read_reference(path: str | None) -> str | None:
