@@ -17,6 +17,7 @@ def article(
     outlet: str | None = None,
     title: str | None = None,
     date: dt.date | None = None,
+    url: str | None = None,
 ) -> Article:
     return Article(
         id=article_id,
@@ -26,6 +27,8 @@ def article(
         paragraphs=tuple(paragraphs),
         path=f"/nowhere/{article_id}.txt",
         sha256="0" * 64,
+        url=url,
+        file_name=f"{article_id}.txt",
     )
 
 

@@ -137,3 +137,35 @@ def test_sentences_show_their_outlets_and_backing(published):
     assert f'<span class="backing">{first["support"]}</span>' in html
     assert first["support"] == f"{first['outlets_backing']} independent sources"
     assert "also reported by" in html
+
+
+ORIGINAL = 'https://news.example.org/world/summit?id=1&view="full"'
+HOSTILE_URLS = ["javascript:alert(1)", "data:text/html,<script>alert(1)</script>", "/world/summit.html", "JaVaScRiPt:alert(2)"]
+
+
+def test_sources_link_to_their_http_originals_only(tmp_path, stage_settings):
+    """Every source with an http(s) address links to it (its headline, else the address), opened
+    without an opener or a referrer; any other address is never a link, even one that reaches the
+    renderer unchecked. The page's CSP is unchanged."""
+    b = brief({"Summit": [brief_sentence(S3, "Devdiscourse", "Saif Rahman blog")]})
+    sources = [
+        article("001", [S3], outlet="Devdiscourse", title="Lee <b>meets</b> Xi", url=ORIGINAL),
+        article("002", [S3], outlet="Saif Rahman blog", url="http://blog.example.com/post"),
+        *(article(f"h{i}", [S3], outlet=f"Hostile {i}", title="Click me", url=url) for i, url in enumerate(HOSTILE_URLS)),
+    ]
+    settings = stage_settings("publish")
+    paths = publish_brief(b, sources, {}, SharedLayout(tmp_path, b.event_id, BriefFiles.of(settings)), settings.keep_versions)
+    html = Path(paths["html"]).read_text(encoding="utf-8")
+    page = parse(html)
+
+    links = [a for tag, a in page.elements if tag == "a" and a["href"] not in ("brief.md", "brief.json")]
+    assert links == [
+        {"href": ORIGINAL, "rel": "noopener noreferrer"},
+        {"href": "http://blog.example.com/post", "rel": "noopener noreferrer"},
+    ]
+    assert f'rel="noopener noreferrer">Lee &lt;b&gt;meets&lt;/b&gt; Xi</a>' in html
+    assert 'rel="noopener noreferrer">http://blog.example.com/post</a>' in html
+    assert "<li><strong>Hostile 0</strong>: Click me</li>" in html
+    assert {"http-equiv": "Content-Security-Policy", "content": CSP} in [a for tag, a in page.elements if tag == "meta"]
+    doc = json.loads(Path(paths["json"]).read_text(encoding="utf-8"))
+    assert [a["url"] for a in doc["articles"]] == [ORIGINAL, "http://blog.example.com/post", None, None, None, None]

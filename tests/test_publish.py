@@ -134,6 +134,36 @@ def test_markdown_document(tmp_path, sample, publish):
     assert "**Saif Rahman blog**\n" in sources_part
 
 
+def test_brief_json_names_each_article_by_its_file_in_the_event_folder_never_its_local_path(tmp_path, sample, publish):
+    b, sources = sample
+    publish(b, sources, tmp_path)
+    doc = json.loads((tmp_path / "test_event" / "brief.json").read_text(encoding="utf-8"))
+
+    assert [a["path"] for a in doc["articles"]] == ["001.txt", "002.txt", "004.txt"]
+    for name in BRIEF_FILES:
+        assert "/nowhere" not in (tmp_path / "test_event" / name).read_text(encoding="utf-8"), name
+
+
+def test_markdown_sources_link_to_their_http_originals_only(tmp_path, publish):
+    b = brief({"Summit": [brief_sentence(S1, "Devdiscourse")]})
+    sources = [
+        article("001", [S1], outlet="Devdiscourse", title="Lee [meets] Xi", date=dt.date(2026, 1, 4),
+                url="https://news.example.org/a_(1)?q=<x>&r=`y`"),
+        article("002", [S1], outlet="Blog", url="http://blog.example.com/post"),
+        article("003", [S1], outlet="Hostile", title="Click me", url="javascript:alert(1)"),
+        article("004", [S1], outlet="Relative", url="/world/summit.html"),
+    ]
+    publish(b, sources, tmp_path)
+    md = (tmp_path / "test_event" / "brief.md").read_text(encoding="utf-8")
+
+    sources_part = md[md.index("## Sources"):]
+    assert "- **Devdiscourse**: [Lee \\[meets\\] Xi](<https://news.example.org/a_(1)?q=%3Cx%3E&r=%60y%60>) (2026-01-04)\n" in sources_part
+    assert "- **Blog**: [http://blog.example.com/post](<http://blog.example.com/post>)\n" in sources_part
+    assert "- **Hostile**: Click me\n- **Relative**\n" in sources_part
+    html = MarkdownIt("commonmark").render(md)
+    assert re.findall(r'href="([^"]*)"', html) == ["https://news.example.org/a_(1)?q=%3Cx%3E&amp;r=%60y%60", "http://blog.example.com/post"]
+
+
 EVIL_SENTENCE = "Officials posted <script>alert(1)</script> and [x](http://evil) on the summit page."
 
 
@@ -602,7 +632,7 @@ def test_characters_xml_forbids_and_controls_reach_no_published_file(tmp_path, p
         title=f"Lee\x1b[2J visits \u202eChina\ufffe\nand Xi",
     )
     sources = [article(f"a{hostile}b", ["x"], outlet="Outlet A")]
-    sources[0] = dataclasses.replace(sources[0], path=f"/in/a{hostile}b.txt")
+    sources[0] = dataclasses.replace(sources[0], path=f"/in/a{hostile}b.txt", file_name=f"a{hostile}b.txt")
     publish(b, sources, tmp_path)
 
     folder = tmp_path / "test_event"
@@ -613,7 +643,7 @@ def test_characters_xml_forbids_and_controls_reach_no_published_file(tmp_path, p
     assert "\\u001b" not in texts["brief.json"]
     doc = json.loads(texts["brief.json"])
     assert doc["event"]["title"] == "Lee[2J visits China and Xi"  # a line break would end the Markdown heading
-    assert doc["articles"][0]["id"] == "ab" and doc["articles"][0]["path"] == "/in/ab.txt"
+    assert doc["articles"][0]["id"] == "ab" and doc["articles"][0]["path"] == "ab.txt"
     assert doc["sections"][0]["sentences"][0]["text"] == "Lee met Xi in Beijing on Monday."
     assert texts["brief.md"].startswith("# Lee\\[2J visits China and Xi\n")
     assert "Outlet A" in texts["brief.html"] and "Outlet A" in texts["brief.md"]

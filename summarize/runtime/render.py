@@ -10,13 +10,14 @@ import datetime as dt
 import json
 import re
 import unicodedata
+import urllib.parse
 from collections.abc import Sequence
 
 import jinja2
 from markupsafe import Markup
 
 from summarize.runtime.layout import BriefFiles
-from summarize.types import Article, Brief, BriefSentence
+from summarize.types import Article, Brief, BriefSentence, web_url
 
 # Characters that would turn article text into live Markdown or HTML.
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
@@ -76,6 +77,31 @@ def md_escape(text: str) -> str:
     return MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
 
 
+# What a URL keeps as it is in a Markdown link: RFC 3986's reserved and unreserved characters and
+# existing %-escapes. Angle brackets, backslashes, quotes and backticks are %-encoded, so none can
+# end the link's `<...>` destination early or escape out of it.
+URL_KEPT = "!#$%&'()*+,-./:;=?@[]_~"
+
+
+def md_link_target(url: str) -> str:
+    """A web URL (`web_url`) as a Markdown link destination."""
+    return "<" + urllib.parse.quote(url, safe=URL_KEPT) + ">"
+
+
+def template_environment(**options) -> jinja2.Environment:
+    """The package's templates with what every page shares: no unknown name passes silently, every
+    printed value is `published_text`, and `web_url` decides which addresses become links."""
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("summarize"),
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+        finalize=published_value,
+        **options,
+    )
+    environment.filters["web_url"] = web_url
+    return environment
+
+
 def _json_default(value):
     if isinstance(value, dt.date):
         return value.isoformat()
@@ -121,7 +147,10 @@ def brief_document(brief: Brief, articles: Sequence[Article], scores: dict, gene
         ],
         "disagreements": [d.as_record() for d in brief.disagreements],
         "articles": [
-            {"id": a.id, "outlet": a.outlet, "title": a.title, "date": a.date, "path": a.path, "sha256": a.sha256}
+            # "path" is the file's name inside the event's folder: where this machine keeps its
+            # files is nobody's business (and would tell an attacker where to aim).
+            {"id": a.id, "outlet": a.outlet, "title": a.title, "date": a.date, "url": web_url(a.url),
+             "path": a.file_name, "sha256": a.sha256}
             for a in articles
         ],
         "scores": scores,
@@ -129,13 +158,9 @@ def brief_document(brief: Brief, articles: Sequence[Article], scores: dict, gene
 
 
 def render_markdown(brief: Brief, articles: Sequence[Article], generated_at: str) -> str:
-    environment = jinja2.Environment(
-        loader=jinja2.PackageLoader("summarize"),
-        keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined,
-        finalize=published_value,
-    )
+    environment = template_environment()
     environment.filters["md"] = md_escape
+    environment.filters["md_link_target"] = md_link_target
     return environment.get_template("brief.md.j2").render(
         brief=brief, articles=articles, generated_at=generated_at
     )
@@ -145,13 +170,7 @@ def html_environment() -> jinja2.Environment:
     """The templates of the web pages and the feed: autoescape on, so that no text from an article
     or the config can become markup (HTML escaping is valid XML too), and every printed value
     published_text, so that none can break the feed's XML."""
-    return jinja2.Environment(
-        loader=jinja2.PackageLoader("summarize"),
-        autoescape=True,
-        keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined,
-        finalize=published_value,
-    )
+    return template_environment(autoescape=True)
 
 
 def render_html(document: dict, files: BriefFiles) -> str:
