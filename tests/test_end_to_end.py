@@ -227,6 +227,61 @@ def test_event_without_outlet_names_uses_file_stems(tmp_path, fast_pipeline):
     assert set(doc["outlets"]) <= stems
 
 
+DATE_LINE = re.compile(r"^\s*date (\d{4}-\d{2}-\d{2})\s*", re.MULTILINE)
+
+
+def scraped_records(scraper: str) -> list[dict]:
+    """The sample event's articles as `scraper` ("news-please" or "trafilatura") would write them:
+    their text and date, with an invented address and site for each."""
+    records = []
+    for i, path in enumerate(sorted((PROJECT_ROOT / "data" / "lee_beijing").glob("*.txt"))):
+        text = path.read_text(encoding="utf-8")
+        day = DATE_LINE.search(text)
+        url, site = f"https://site{i}.example/world/{path.stem}?ref=feed&page=1", f"site{i}.example"
+        text = DATE_LINE.sub("", text, count=1)
+        date = day.group(1) if day else None
+        if scraper == "news-please":
+            records.append({"url": url, "title": None, "date_publish": date and f"{date} 08:00:00", "source_domain": site, "maintext": text})
+        else:
+            records.append({"url": url, "title": None, "date": date, "hostname": site, "text": text})
+    return records
+
+
+@pytest.mark.parametrize("form", ["news-please", "trafilatura", "json-lines"])
+def test_scraper_json_publishes_sources_with_their_links_and_no_local_path(tmp_path, fast_pipeline, form):
+    inputs = tmp_path / "articles"
+    inputs.mkdir()
+    records = scraped_records("news-please" if form == "news-please" else "trafilatura")
+    if form == "json-lines":
+        (inputs / "feed.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    else:
+        for i, record in enumerate(records):
+            (inputs / f"{i:03}.json").write_text(json.dumps(record), encoding="utf-8")
+    shared = tmp_path / "shared"
+    cfg = compose_settings("+event=lee_beijing", f"paths.shared_dir={shared}", f"event.inputs={inputs}", "~event.outlets")
+
+    fast_pipeline(cfg, run_dir=tmp_path / "run")
+
+    folder = shared / "lee_beijing"
+    doc = json.loads((folder / "brief.json").read_text(encoding="utf-8"))
+    urls = [r["url"] for r in records]
+    assert [a["url"] for a in doc["articles"]] == urls
+    assert [a["outlet"] for a in doc["articles"]] == [f"site{i}.example" for i in range(len(records))]
+    assert set(doc["outlets"]) <= {a["outlet"] for a in doc["articles"]}
+    expected_paths = ["feed.jsonl"] * len(records) if form == "json-lines" else [f"{i:03}.json" for i in range(len(records))]
+    assert [a["path"] for a in doc["articles"]] == expected_paths
+    html, md = (folder / "brief.html").read_text(encoding="utf-8"), (folder / "brief.md").read_text(encoding="utf-8")
+    for url in urls:
+        assert f'<a href="{url.replace("&", "&amp;")}" rel="noopener noreferrer">' in html
+        assert f"](<{url}>)" in md
+    # No published file, dated copies and the index included, tells where the articles lie.
+    published = [p for p in shared.rglob("*") if p.is_file()]
+    assert len(published) > 6
+    for path in published:
+        data = path.read_bytes()
+        assert str(inputs).encode() not in data and str(inputs.resolve()).encode() not in data, path
+
+
 def test_the_two_disagreements_of_lee_beijing_are_flagged_and_nothing_else(run):
     flags = {d["subject"]: d for d in run["doc"]["disagreements"]}
     assert set(flags) == {"agreement", "date"}
