@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import unicodedata
 from collections.abc import Iterator
@@ -188,6 +189,16 @@ def stops_after_publishing(published: str) -> Iterator[None]:
 # Control and format characters, line and paragraph separators (str.splitlines breaks on them)
 # and lone surrogates (undecodable bytes of a file name).
 UNPRINTABLE = ("Cc", "Cf", "Zl", "Zp", "Cs")
+
+
+# A folder part of an absolute path: "/srv/events/visit/" in "/srv/events/visit/003.txt".
+FOLDERS = re.compile(r"(?<![\w~.])/(?:[^\s/'\"]+/)+")
+
+
+def without_folders(text: str) -> str:
+    """`text` with each absolute path cut to its last name ("003.txt: not UTF-8"): a message the
+    public index shows must not publish the machine's folders."""
+    return FOLDERS.sub("", text)
 
 
 def one_line(text: str) -> str:

@@ -134,6 +134,21 @@ def test_a_failed_run_is_recorded_and_shown(tmp_path, monkeypatch):
     assert "(exit 3); showing the brief of" in html
 
 
+def test_a_failure_shown_on_the_index_names_no_folder_of_the_machine(tmp_path, monkeypatch):
+    publish_event(tmp_path, "lee_beijing", "Lee visits China")
+    inputs = tmp_path / "srv" / "events" / "visit"
+
+    def fail(cfg):
+        raise InputError(f"{inputs / '003.txt'}: not UTF-8 (byte 0xe9 at offset 120)")
+
+    monkeypatch.setattr(runner, "read_event", fail)
+    cfg = compose_settings("+event=lee_beijing", f"paths.shared_dir={tmp_path}")
+    with pytest.raises(InputError):
+        runner.run_event(cfg, tmp_path / "run")
+    html = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert "003.txt: not UTF-8" in html and str(inputs) not in html
+
+
 def published_run(tmp_path):
     """A run of lee_beijing whose stages are done (a small hand-made brief), and its first publish."""
     from summarize.types import EventWork

@@ -21,7 +21,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from summarize.errors import BusyError, ExitCode, InputError, StopDeferred, SummarizeError, one_line, stop_behind, stops_after_publishing
+from summarize.errors import (
+    BusyError, ExitCode, InputError, StopDeferred, SummarizeError, one_line, stop_behind, stops_after_publishing, without_folders,
+)
 from summarize.runtime.index import after_run, failure_recorded, pages_intact
 from summarize.runtime.layout import BriefFiles, SharedLayout
 from summarize.runtime.lock import EventLock
@@ -248,4 +250,5 @@ def record_failure(settings: Settings, error: Exception) -> None:
     """Record that the run of the settings' event failed with `error`, so that the index shows the
     failure beside the brief readers still have: a local run and a Ray batch alike."""
     code = getattr(error, "exit_code", ExitCode.UNEXPECTED)
-    after_run(Path(settings.paths.shared_dir), settings.event.id, settings.publish, code, one_line(str(error)))
+    message = without_folders(one_line(str(error)))
+    after_run(Path(settings.paths.shared_dir), settings.event.id, settings.publish, code, message)
