@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from factories import sentence
 
+from summarize.nlp.neighbours import nearest_neighbour_pairs
 from summarize.nlp.values import load_parser, sentence_values
 from summarize.stages.align import FactAligner, copied_articles, sentence_anchors
 
@@ -158,3 +160,52 @@ def test_anchors_split_hyphenated_names_and_see_negation():
 
 def test_empty_input(align):
     assert align([])[0] == []
+
+
+class OneStoryEncoder:
+    """Vectors as within one story: every two sentences at cosine about 0.8, above align's
+    candidate_cosine, so that a bound on the pairs is all that keeps them from growing with the
+    square of the sentences."""
+
+    def encode(self, texts):
+        rng = np.random.default_rng(0)
+        vectors = np.ones((len(texts), 16)) + 0.5 * rng.normal(size=(len(texts), 16))
+        return (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
+
+
+def test_candidate_pairs_per_sentence_are_bounded_by_max_neighbours(stage_settings):
+    """Issue 23: 2,500 small articles gave 6.2 million candidate pairs. Each sentence proposes at
+    most `max_neighbours` nearest in meaning and as many closest in wording."""
+    words = np.random.default_rng(1).choice(["alpha", "bravo", "delta", "kilo", "lima", "oscar", "tango", "zulu"], (60, 12))
+    sentences = [sentence(" ".join(w) + ".", outlet=f"O{i}", article_id=f"a{i}") for i, w in enumerate(words)]
+    encoder = OneStoryEncoder()
+    assert len(nearest_neighbour_pairs(encoder.encode(["x"] * 60), 59, 0.45)) == 60 * 59 // 2  # every pair is close
+
+    _, _, counts = FactAligner(stage_settings("align", max_neighbours=3))(sentences, encoder, {})
+
+    assert 0 < counts["candidate_pairs"] <= 2 * 3 * len(sentences)
+
+
+def test_nearest_neighbours_without_a_bound_are_every_close_pair():
+    vectors = OneStoryEncoder().encode(["x"] * 30)
+    similarity = vectors @ vectors.T
+    close = {(i, j) for i in range(30) for j in range(i + 1, 30) if similarity[i, j] >= 0.8}
+
+    assert nearest_neighbour_pairs(vectors, 29, 0.8) == close
+    bounded = nearest_neighbour_pairs(vectors, 2, 0.8)
+    assert bounded <= close and len(bounded) <= 2 * 30
+
+
+def test_a_line_repeated_by_many_small_articles_is_one_fact_judged_in_few_pairs(align):
+    copies = [sentence(MET, outlet=f"O{i:02d}", article_id=f"a{i}") for i in range(50)]
+    facts, _, counts = align(copies, max_neighbours=4)
+
+    assert [len(f.outlets) for f in facts] == [50]
+    assert counts["candidate_pairs"] <= 2 * 4 * 50  # every pair of copies would be 1,225
+
+
+def test_max_neighbours_below_one_is_refused(compose_cfg):
+    from summarize.errors import UsageError
+
+    with pytest.raises(UsageError, match="align.max_neighbours"):
+        compose_cfg("+event=lee_beijing", "align.max_neighbours=0")

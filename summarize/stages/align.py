@@ -1,7 +1,9 @@
 """Stage: group the sentences that state the same fact, in any wording, keeping every outlet that states it.
 
 Candidates are pairs whose character shingles overlap (MinHash LSH: copies, light edits) or whose
-MiniLM embeddings are close (paraphrases). A near-identical pair is one fact; a paraphrase from
+MiniLM embeddings are close (paraphrases), each sentence with its `max_neighbours` closest of
+each kind, so that an event of thousands of short articles costs time linear in its sentences.
+A near-identical pair is one fact; a paraphrase from
 another article is one fact only when the two also agree on who and what they name (shared names
 and content words). Either way, sentences of opposite polarity ("agreed to extend" / "refused to
 extend") never are. Values may differ: "met on January 5" and "met on January 6" are one fact with
@@ -15,6 +17,7 @@ outlets count as one source.
 from __future__ import annotations
 
 import dataclasses
+import heapq
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -25,14 +28,11 @@ from datasketch import MinHash, MinHashLSH
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from summarize.nlp.facts import NUMBER_WORDS, stated_dates
+from summarize.nlp.neighbours import nearest_neighbour_pairs
 from summarize.nlp.stems import stem
 from summarize.nlp.values import MAY_STATE_A_NUMBER, StatedValue, sentence_values
 from summarize.settings import AlignSettings
 from summarize.types import Encoder, EventWork, Fact, Models, Sentence, count_sources
-
-# Rows of the similarity matrix computed at once; bounds memory to CHUNK x n floats.
-CHUNK = 2048
-
 
 def shingles(text: str, size: int) -> set[str]:
     normalised = " ".join(re.findall(r"\w+", text.lower()))
@@ -54,54 +54,24 @@ class DisjointSets:
 
 
 def lexical_pairs(texts: Sequence[str], settings: AlignSettings) -> set[tuple[int, int]]:
-    """Pairs (i < j) whose shingle Jaccard reaches `jaccard_threshold`: LSH candidates, verified exactly."""
-    threshold = settings.jaccard_threshold
+    """Pairs (i < j) whose shingle Jaccard reaches `jaccard_threshold`: LSH candidates, verified
+    exactly. Each sentence keeps its `max_neighbours` closest earlier matches (the earliest on
+    ties): a line repeated by hundreds of small articles would otherwise pair every copy with
+    every other, while a chain to a few of them already makes all of them one fact."""
+    threshold, keep = settings.jaccard_threshold, settings.max_neighbours
     sets = [shingles(t, settings.shingle_size) for t in texts]
     lsh = MinHashLSH(threshold=threshold, num_perm=settings.num_perm)
     pairs = set()
     for i, shingle_set in enumerate(sets):
         signature = MinHash(num_perm=settings.num_perm, seed=settings.seed)
         signature.update_batch([s.encode() for s in shingle_set])
+        matches = []  # (-Jaccard, j) of the earlier sentences it matches
         for j in lsh.query(signature):
-            if len(sets[j] & shingle_set) / len(sets[j] | shingle_set) >= threshold:
-                pairs.add((min(i, j), max(i, j)))
+            jaccard = len(sets[j] & shingle_set) / len(sets[j] | shingle_set)
+            if jaccard >= threshold:
+                matches.append((-jaccard, j))
+        pairs.update((j, i) for _, j in heapq.nsmallest(keep, matches))
         lsh.insert(i, signature)
-    return pairs
-
-
-def semantic_pairs(vectors: np.ndarray, threshold: float) -> set[tuple[int, int]]:
-    """Every pair at or above `threshold` cosine, by comparing all pairs: quadratic."""
-    pairs = set()
-    for start in range(0, len(vectors), CHUNK):
-        similarity = vectors[start : start + CHUNK] @ vectors.T
-        for row, col in zip(*np.nonzero(similarity >= threshold)):
-            i = start + int(row)
-            if i < col:
-                pairs.add((i, int(col)))
-    return pairs
-
-
-def semantic_pairs_lsh(vectors: np.ndarray, settings: AlignSettings) -> set[tuple[int, int]]:
-    """Pairs at or above `candidate_cosine` among those sharing a band of random-hyperplane signs
-    (SimHash): near-linear, at a small loss of recall (32 bands of 12 bits find a pair at
-    cosine 0.85 with probability 0.96, and pairs closer than that more surely)."""
-    threshold, bands, bits_per_band = settings.candidate_cosine, settings.lsh_bands, settings.lsh_bits_per_band
-    seed = settings.seed
-    planes = np.random.default_rng(seed).normal(size=(vectors.shape[1], bands * bits_per_band)).astype(np.float32)
-    signs = (vectors @ planes > 0).reshape(len(vectors), bands, bits_per_band)
-    weights = 1 << np.arange(bits_per_band, dtype=np.int64)
-    keys = (signs * weights).sum(axis=2)  # one integer per sentence and band
-    pairs = set()
-    for band in range(bands):
-        order = np.argsort(keys[:, band], kind="stable")
-        boundaries = np.flatnonzero(np.diff(keys[order, band])) + 1
-        for bucket in np.split(order, boundaries):
-            if len(bucket) < 2:
-                continue
-            similarity = vectors[bucket] @ vectors[bucket].T
-            for row, col in zip(*np.nonzero(np.triu(similarity >= threshold, k=1))):
-                i, j = int(bucket[row]), int(bucket[col])
-                pairs.add((min(i, j), max(i, j)))
     return pairs
 
 
@@ -285,11 +255,10 @@ def wording_first(indices: list[int], sentences: Sequence[Sentence], vectors: np
 
 def candidate_pairs(texts: Sequence[str], vectors: np.ndarray, settings: AlignSettings) -> tuple[set, set]:
     """Pairs worth judging, all of them and the lexical ones among them (copies, light edits); the
-    others are semantic (paraphrases)."""
-    if len(texts) <= settings.exact_max_sentences:
-        semantic = semantic_pairs(vectors, settings.candidate_cosine)
-    else:
-        semantic = semantic_pairs_lsh(vectors, settings)
+    others are semantic (paraphrases): each sentence with its `max_neighbours` nearest in meaning
+    at `candidate_cosine` or closer. At most 2 x max_neighbours x sentences pairs, where every
+    pair above the cosine grows with the square of the sentences."""
+    semantic = nearest_neighbour_pairs(vectors, settings.max_neighbours, settings.candidate_cosine)
     lexical = lexical_pairs(texts, settings)
     return lexical | semantic, lexical
 
