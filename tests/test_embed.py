@@ -67,6 +67,15 @@ def test_int8_is_close_to_fp32_but_not_the_same(encoder):
 
 def test_empty_input(encoder):
     assert encoder.encode([]).shape == (0, encoder.dim)
+    assert encoder.encode_passages([]).shape == (0, encoder.dim)
+
+
+def test_a_passage_is_the_normalised_mean_of_its_sentences(encoder):
+    """Passages are embedded together (full batches), each still the mean of its own sentences."""
+    passages = [f"{SENTENCES[0]} {SENTENCES[1]}", SENTENCES[2], f"{SENTENCES[3]} {SENTENCES[0]} {SENTENCES[2]}"]
+    expected = [encoder.encode(s).mean(0) for s in ([SENTENCES[0], SENTENCES[1]], [SENTENCES[2]], [SENTENCES[3], SENTENCES[0], SENTENCES[2]])]
+
+    np.testing.assert_allclose(encoder.encode_passages(passages), [v / np.linalg.norm(v) for v in expected], atol=1e-6)
 
 
 def with_store(path) -> object:

@@ -141,11 +141,15 @@ class SentenceEncoder:
         the ones the split stage will produce, so their embeddings are reused from the cache
         there: every sentence is embedded once, not once in its paragraph and once alone."""
         split = punkt_tokenizer().tokenize
-        vectors = np.zeros((len(passages), self.dim), dtype=np.float32)
-        for index, passage in enumerate(passages):
-            mean = self.encode(split(passage) or [passage]).mean(0)
-            vectors[index] = mean / max(float(np.linalg.norm(mean)), 1e-9)
-        return vectors
+        sentences = [split(passage) or [passage] for passage in passages]
+        if not sentences:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        # Every passage's sentences in one call, so they are embedded in full batches: a call per
+        # passage ran the model on batches of two or three sentences, 45 s for 1,250 short articles.
+        flat = self.encode([s for passage in sentences for s in passage])
+        counts = np.array([len(passage) for passage in sentences])
+        means = np.add.reduceat(flat, np.cumsum(counts) - counts, axis=0) / counts[:, None]
+        return (means / np.maximum(np.linalg.norm(means, axis=1, keepdims=True), 1e-9)).astype(np.float32)
 
     def _embed(self, batch: list[str]) -> np.ndarray:
         encodings = self.tokenizer.encode_batch(batch)
