@@ -8,7 +8,7 @@ from factories import sentence
 
 from summarize.nlp.neighbours import nearest_neighbour_pairs
 from summarize.nlp.values import load_parser, sentence_values
-from summarize.stages.align import FactAligner, copied_articles, sentence_anchors
+from summarize.stages.align import EventVocabulary, FactAligner, PairJudge, copied_articles, group_facts, sentence_anchors
 
 MET = "South Korean President Lee Jae Myung met Chinese President Xi Jinping in Beijing on Monday."
 MET_EDITED = "South Korean President Lee Jae Myung met Chinese President Xi Jinping in Beijing on Monday, officials said."
@@ -209,3 +209,56 @@ def test_max_neighbours_below_one_is_refused(compose_cfg):
 
     with pytest.raises(UsageError, match="align.max_neighbours"):
         compose_cfg("+event=lee_beijing", "align.max_neighbours=0")
+
+
+def test_groups_compared_as_arrays_are_judged_as_pair_by_pair(encoder, stage_settings):
+    """Complete linkage compares whole groups at once (`all_compatible`); the answer must be the
+    rule's for every pair, or facts would change with the size of a group."""
+    texts = [
+        MET, MET_EDITED, RAIN, TRADE,
+        "The two sides agreed to extend the ceasefire by thirty days.",
+        "The two sides refused to extend the ceasefire by thirty days.",
+        "During the talks, the parties signed 14 memorandums of understanding on seafood trade.",
+        "Economic relations led to the signing of 15 agreements across trade and investment.",
+        "Officials said there was no agreement on tariffs after the summit in Beijing.",
+        "Lee Jae-myung and Xi Jinping met on January 5 at the Great Hall of the People.",
+    ]
+    sentences = [sentence(t, outlet=f"O{i}", article_id=f"a{i}") for i, t in enumerate(texts)]
+    settings = stage_settings("align")
+    aligner = FactAligner(settings)
+    values = sentence_values(sentences, load_parser(), {}, synonyms=settings.synonyms)
+    anchors = [sentence_anchors(t, aligner.negations, values.get(s.id, ()), aligner.classes) for t, s in zip(texts, sentences)]
+    judge = PairJudge(aligner.rule, encoder.encode(texts), anchors, EventVocabulary(anchors))
+
+    answers = []
+    for xs in ([0], [0, 1], [6], [6, 7], [4], [9], [0, 1, 9], [2, 3], [8]):
+        for ys in ([1], [0, 9], [7], [5], [4, 5], [2, 3, 8], [6, 7, 8]):
+            answers.append(judge.all_compatible(xs, ys))
+            assert answers[-1] == all(judge.compatible(x, y) for x in xs for y in ys), (xs, ys)
+    assert True in answers and False in answers
+
+
+def test_groups_that_cannot_merge_are_not_compared_again_and_facts_stay_the_same():
+    """group_facts skips two groups it found apart (a group only grows, so they stay apart); the
+    groups are those of comparing every accepted pair's groups anew."""
+    rng = np.random.default_rng(3)
+    size = 40
+    ok = rng.random((size, size)) < 0.7
+    ok = ok & ok.T
+    pairs = [(float(rng.random()), int(i), int(j)) for i, j in rng.integers(0, size, (300, 2)) if i != j]
+    calls = []
+
+    def compatible(xs, ys):
+        calls.append((tuple(xs), tuple(ys)))
+        return all(ok[x, y] for x in xs for y in ys)
+
+    group_of, members = list(range(size)), {i: [i] for i in range(size)}
+    for _, i, j in sorted(pairs, reverse=True):  # complete linkage, every pair compared anew
+        gi, gj = group_of[i], group_of[j]
+        if gi != gj and all(ok[x, y] for x in members[gi] for y in members[gj]):
+            for x in members[gj]:
+                group_of[x] = gi
+            members[gi] += members.pop(gj)
+
+    assert group_facts(pairs, size, compatible) == [sorted(m) for m in members.values()]
+    assert len(calls) == len({frozenset(c) for c in calls})  # no two groups compared twice

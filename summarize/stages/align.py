@@ -17,7 +17,9 @@ outlets count as one source.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import heapq
+import operator
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -154,13 +156,15 @@ class EventVocabulary:
                 frequency[term] = frequency.get(term, 0) + 1
         total = len(anchors) + 1
         self.weight = {term: float(np.log(total / count)) + 0.1 for term, count in frequency.items()}
+        self.squared = {term: weight**2 for term, weight in self.weight.items()}
 
     def cosine(self, a: frozenset[str], b: frozenset[str]) -> float:
         """Cosine of the two sets of stems, each weighted by how rare it is in the event (TF-IDF)."""
         if not a or not b:
             return 0.0
-        squared = {t: self.weight.get(t, 0.0) ** 2 for t in a | b}
-        return sum(squared[t] for t in a & b) / float(np.sqrt(sum(squared[t] for t in a) * sum(squared[t] for t in b)))
+        squared = self.squared
+        numerator = sum(squared.get(t, 0.0) for t in a & b)
+        return numerator / float(np.sqrt(sum(squared.get(t, 0.0) for t in a) * sum(squared.get(t, 0.0) for t in b)))
 
 
 def pair_features(cosine: float, a: Anchors, b: Anchors, vocabulary: EventVocabulary) -> np.ndarray:
@@ -190,7 +194,11 @@ class FactRule:
     antonyms: tuple[tuple[str, str], ...]
 
     def score(self, features: np.ndarray) -> float:
-        return float(1 / (1 + np.exp(-(features @ np.array(self.weights[:-1]) + self.weights[-1]))))
+        return float(self.scores(features))
+
+    def scores(self, features: np.ndarray) -> np.ndarray:
+        """The score of each row of features (the last axis holds one pair's FEATURES)."""
+        return 1 / (1 + np.exp(-(features @ np.array(self.weights[:-1]) + self.weights[-1])))
 
     def same_fact(self, score: float, near_copy: bool, cross_article: bool, opposite: bool, same_class: bool = False) -> bool:
         """`same_class`: both count one configured class of things ("15 agreements", "14 memorandums"):
@@ -202,18 +210,28 @@ class FactRule:
 
 def group_facts(pairs: Sequence[tuple[float, int, int]], size: int, compatible) -> list[list[int]]:
     """Groups of sentence indices, merged best pair first; two groups merge only when every
-    member of one is `compatible(x, y)` with every member of the other (complete linkage)."""
+    member of one is compatible with every member of the other (complete linkage):
+    `compatible(xs, ys)` says so for two lists of members."""
     group_of = list(range(size))
     members: dict[int, list[int]] = {i: [i] for i in range(size)}
+    # Groups known not to merge. A group only grows, so once two cannot merge they never can;
+    # many accepted pairs join the same two large groups, and each would compare them again.
+    apart: dict[int, set[int]] = {}
     for _, i, j in sorted(pairs, reverse=True):
         gi, gj = group_of[i], group_of[j]
-        if gi == gj:
+        if gi == gj or gj in apart.get(gi, ()):
             continue
-        if not all(compatible(x, y) for x in members[gi] for y in members[gj]):
+        if not compatible(members[gi], members[gj]):
+            apart.setdefault(gi, set()).add(gj)
+            apart.setdefault(gj, set()).add(gi)
             continue
         for x in members[gj]:
             group_of[x] = gi
         members[gi] += members.pop(gj)
+        for other in apart.pop(gj, ()):  # what could not merge with gj cannot merge with gi now
+            apart[other].discard(gj)
+            apart[other].add(gi)
+            apart.setdefault(gi, set()).add(other)
     return [sorted(m) for m in members.values()]
 
 
@@ -272,6 +290,17 @@ class PairJudge:
     anchors: list[Anchors]
     vocabulary: EventVocabulary
 
+    def __post_init__(self) -> None:
+        # What `opposed` and `same_class` read, in a form that compares whole groups at once: bit
+        # k of a sentence's sides says it holds the first (second) word of antonym pair k.
+        antonyms = self.rule.antonyms
+        self.sides = [
+            (sum(1 << k for k, (x, _) in enumerate(antonyms) if x in a.stems), sum(1 << k for k, (_, y) in enumerate(antonyms) if y in a.stems))
+            for a in self.anchors
+        ]
+        classes = sorted({c for a in self.anchors for c in a.classes})
+        self.classes = np.array([[c in a.classes for c in classes] for a in self.anchors], dtype=np.float32).reshape(len(self.anchors), len(classes))
+
     def cosine(self, i: int, j: int) -> float:
         return float(self.vectors[i] @ self.vectors[j])
 
@@ -288,6 +317,33 @@ class PairJudge:
         """Whether two sentences may share a fact group (every member with every other)."""
         close = self.cosine(i, j) >= self.rule.near_identical_cosine or self.same_class(i, j)
         return not self.opposed(i, j) and (close or self.score(i, j) >= self.rule.group_min_score)
+
+    def any_opposed(self, xs: Sequence[int], ys: Sequence[int]) -> bool:
+        """Whether some sentence of xs and some of ys are `opposed`, from what each group holds as
+        a whole: both polarities among them, or one side of an antonym pair in one group and the
+        other side in the other."""
+        if len({self.anchors[i].negated for i in (*xs, *ys)}) > 1:
+            return True
+        first_x, second_x = (functools.reduce(operator.or_, sides, 0) for sides in zip(*(self.sides[i] for i in xs)))
+        first_y, second_y = (functools.reduce(operator.or_, sides, 0) for sides in zip(*(self.sides[i] for i in ys)))
+        return bool(first_x & second_y or second_x & first_y)
+
+    def all_compatible(self, xs: Sequence[int], ys: Sequence[int]) -> bool:
+        """Whether every sentence of xs is `compatible` with every one of ys. Complete linkage
+        compares every two members of a fact, and a line repeated by a thousand small articles is
+        a fact of a thousand sentences: oppositions are found from each group as a whole,
+        closeness and classes as arrays, and the score (the costly part) is computed only for the
+        pairs neither close nor of one class, least close first, so that a failing merge fails
+        at its first pairs."""
+        if self.any_opposed(xs, ys):
+            return False
+        cosine = self.vectors[xs] @ self.vectors[ys].T
+        close = (cosine >= self.rule.near_identical_cosine) | (self.classes[xs] @ self.classes[ys].T > 0)
+        rows, cols = np.nonzero(~close)
+        for k in np.argsort(cosine[rows, cols], kind="stable"):
+            if self.score(xs[rows[k]], ys[cols[k]]) < self.rule.group_min_score:
+                return False
+        return True
 
 
 @dataclass
@@ -333,7 +389,7 @@ class FactAligner:
         judge = PairJudge(self.rule, vectors, anchors, EventVocabulary(anchors))
         pairs, lexical = candidate_pairs(texts, vectors, self.settings)
         judged = judge_pairs(pairs, lexical, judge, sentences)
-        groups = group_facts(judged.accepted, len(sentences), judge.compatible)
+        groups = group_facts(judged.accepted, len(sentences), judge.all_compatible)
         facts = [Fact(ordered[0].text, ordered) for ordered in (wording_first(g, sentences, vectors) for g in sorted(groups))]
         copies = copied_articles(sentences, judged.near_copies, self.settings.copy_share)
         counts = {
