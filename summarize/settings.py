@@ -274,6 +274,9 @@ class AlignSettings:
     # (at candidate_cosine or closer) and its closest in wording (at jaccard_threshold or more).
     # Within one story nearly every pair reaches candidate_cosine, so without a bound the pairs
     # grow with the square of the sentences (5,000 sentences: 6.2 million pairs, 227 s, 5.4 GB).
+    # Two groups merging score at most this many of their pairs, the least close in meaning (all
+    # are checked for polarity and closeness): a fact repeated by thousands of small articles
+    # would otherwise score every two of its sentences.
     # 30: on lee_beijing and the eight dev events (../shared/eval/events) the candidates are then
     # exactly those without a bound, so no decision changes; the farthest pair judged one fact
     # there is a sentence's 20th nearest, and the facts stay the same down to 10.

@@ -328,19 +328,21 @@ class PairJudge:
         first_y, second_y = (functools.reduce(operator.or_, sides, 0) for sides in zip(*(self.sides[i] for i in ys)))
         return bool(first_x & second_y or second_x & first_y)
 
-    def all_compatible(self, xs: Sequence[int], ys: Sequence[int]) -> bool:
-        """Whether every sentence of xs is `compatible` with every one of ys. Complete linkage
-        compares every two members of a fact, and a line repeated by a thousand small articles is
-        a fact of a thousand sentences: oppositions are found from each group as a whole,
-        closeness and classes as arrays, and the score (the costly part) is computed only for the
-        pairs neither close nor of one class, least close first, so that a failing merge fails
-        at its first pairs."""
+    def all_compatible(self, xs: Sequence[int], ys: Sequence[int], max_scored: int) -> bool:
+        """Whether the sentences of xs may join those of ys: no two opposed, and every pair close
+        (near-identical, or counting one class) or scoring at least group_min_score, the score
+        (the costly part) taken for at most `max_scored` pairs, the least close first. A fact
+        repeated by a thousand small articles is a group of a thousand sentences, and every
+        pair of them would be scored; the least close pairs are the ones that fail. Oppositions
+        are found from each group as a whole, closeness and classes as arrays."""
         if self.any_opposed(xs, ys):
             return False
         cosine = self.vectors[xs] @ self.vectors[ys].T
         close = (cosine >= self.rule.near_identical_cosine) | (self.classes[xs] @ self.classes[ys].T > 0)
         rows, cols = np.nonzero(~close)
-        for k in np.argsort(cosine[rows, cols], kind="stable"):
+        others = cosine[rows, cols]
+        least = np.argpartition(others, max_scored - 1)[:max_scored] if len(others) > max_scored else np.arange(len(others))
+        for k in least[np.argsort(others[least], kind="stable")]:
             if self.score(xs[rows[k]], ys[cols[k]]) < self.rule.group_min_score:
                 return False
         return True
@@ -389,7 +391,7 @@ class FactAligner:
         judge = PairJudge(self.rule, vectors, anchors, EventVocabulary(anchors))
         pairs, lexical = candidate_pairs(texts, vectors, self.settings)
         judged = judge_pairs(pairs, lexical, judge, sentences)
-        groups = group_facts(judged.accepted, len(sentences), judge.all_compatible)
+        groups = group_facts(judged.accepted, len(sentences), functools.partial(judge.all_compatible, max_scored=self.settings.max_neighbours))
         facts = [Fact(ordered[0].text, ordered) for ordered in (wording_first(g, sentences, vectors) for g in sorted(groups))]
         copies = copied_articles(sentences, judged.near_copies, self.settings.copy_share)
         counts = {
