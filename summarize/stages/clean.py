@@ -19,6 +19,7 @@ import numpy as np
 from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
 from summarize.errors import InputError
+from summarize.nlp.neighbours import block_rows
 from summarize.nlp.sentence_splitter import SENTENCE_END, punkt_tokenizer
 from summarize.settings import CleanSettings, EventSettings
 from summarize.types import Article, DroppedBlock, Encoder, EventWork, Models
@@ -146,9 +147,6 @@ class StructureFilter:
         return dropped, candidates
 
 
-CHUNK_ROWS = 2048
-
-
 def corroborated(blocks: Sequence[str], owners: Sequence[int], encoder: Encoder, min_cosine: float) -> np.ndarray:
     """True for blocks with a sentence that another article states in nearly the same meaning.
     What two outlets both report is the event's news, whatever its words; a teaser of another
@@ -159,8 +157,9 @@ def corroborated(blocks: Sequence[str], owners: Sequence[int], encoder: Encoder,
     vectors = encoder.encode([s for block in sentences for s in block])
     article_of = np.asarray(owners)[block_of]
     closest = np.full(len(vectors), -1.0)
-    for start in range(0, len(vectors), CHUNK_ROWS):  # a row chunk at a time: memory stays linear
-        rows = slice(start, start + CHUNK_ROWS)
+    step = block_rows(len(vectors))
+    for start in range(0, len(vectors), step):  # a block of rows at a time: memory stays bounded
+        rows = slice(start, start + step)
         similarity = vectors[rows] @ vectors.T
         similarity[article_of[rows, None] == article_of[None, :]] = -1.0
         closest[rows] = similarity.max(1)
