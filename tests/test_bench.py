@@ -10,6 +10,7 @@ import pytest
 import summarize.config
 from bench.peers import cut_to_budget, lead_round_robin, sumy_ranker
 from bench.quality import bootstrap_interval, rouge_over_references, run_bench
+from bench.many_articles import write_event
 from bench.scaling import measure, synthetic_sentences
 from summarize.config import compose
 from summarize.nlp.sentence_splitter import install_punkt_tab
@@ -64,6 +65,17 @@ def test_synthetic_sentences_plant_near_duplicates():
     sentences, topic_of = synthetic_sentences(500)
     assert len(sentences) == 500 and len({s.text for s in sentences}) == len(topic_of)
     assert len({s.outlet for s in sentences}) == 8
+
+
+def test_many_articles_events_are_small_varied_and_reproducible(tmp_path):
+    first, again = tmp_path / "first", tmp_path / "again"
+    first.mkdir(), again.mkdir()
+
+    assert write_event(first, 40) == write_event(again, 40) == 20
+    texts = [p.read_text(encoding="utf-8") for p in sorted(first.iterdir())]
+    assert texts == [p.read_text(encoding="utf-8") for p in sorted(again.iterdir())]
+    assert all(t.startswith("date 2026-01-0") and len(t.splitlines()) == 2 for t in texts)
+    assert len(set(texts)) == 20  # recombined sentences and varied numbers: no two articles alike
 
 
 def test_scaling_measure_aligns_and_clusters():
