@@ -1,14 +1,15 @@
 """Stage: group the sentences that state the same fact, in any wording, keeping every outlet that states it.
 
 Candidates are pairs whose character shingles overlap (MinHash LSH: copies, light edits) or whose
-MiniLM embeddings are close (paraphrases), each sentence with its `max_neighbours` closest of
-each kind, so that an event of thousands of short articles costs time linear in its sentences.
-A near-identical pair is one fact; a paraphrase from
-another article is one fact only when the two also agree on who and what they name (shared names
-and content words). Either way, sentences of opposite polarity ("agreed to extend" / "refused to
-extend") never are. Values may differ: "met on January 5" and "met on January 6" are one fact with
-a disputed date, which the claims stage finds. Groups grow by complete linkage, so a chain of
-loosely related sentences never becomes one fact.
+MiniLM embeddings are close (paraphrases), each sentence with at most `max_neighbours` of each
+kind (its closest), so that an event of thousands of small articles costs time linear in its
+sentences. A near-identical pair is one fact; a paraphrase from another article is one fact only
+when the two also agree on who and what they name (shared names and content words). Either way,
+sentences of opposite polarity ("agreed to extend" / "refused to extend") never are. Values may
+differ: "met on January 5" and "met on January 6" are one fact with a disputed date, which the
+claims stage finds. Groups grow by complete linkage, so a chain of loosely related sentences
+never becomes one fact (two large groups merging have only their `max_neighbours` least close
+pairs scored; every pair is checked for polarity).
 
 Articles that are copies of one another (syndicated, or scraped twice) are found here too: their
 outlets count as one source.
@@ -194,11 +195,7 @@ class FactRule:
     antonyms: tuple[tuple[str, str], ...]
 
     def score(self, features: np.ndarray) -> float:
-        return float(self.scores(features))
-
-    def scores(self, features: np.ndarray) -> np.ndarray:
-        """The score of each row of features (the last axis holds one pair's FEATURES)."""
-        return 1 / (1 + np.exp(-(features @ np.array(self.weights[:-1]) + self.weights[-1])))
+        return float(1 / (1 + np.exp(-(features @ np.array(self.weights[:-1]) + self.weights[-1]))))
 
     def same_fact(self, score: float, near_copy: bool, cross_article: bool, opposite: bool, same_class: bool = False) -> bool:
         """`same_class`: both count one configured class of things ("15 agreements", "14 memorandums"):
