@@ -214,6 +214,11 @@ class Brief:
     outlets: tuple[str, ...]
     disagreements: tuple[Disagreement, ...] = ()
     copies: tuple[tuple[str, ...], ...] = ()  # outlets carrying copies of one article: one source
+    # What happened, in one sentence: the core fact's (the one the most independent sources
+    # report). It is the first sentence of the first section, where brief.json keeps it too, so
+    # that a program reading the sections still finds every sentence; the pages show it apart,
+    # before the sections, and not again in them. None when the brief has none.
+    lede: BriefSentence | None = None
 
     def support(self, sentence: BriefSentence) -> int:
         """How many sources report the sentence's fact."""

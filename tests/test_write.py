@@ -211,3 +211,24 @@ def test_copies_add_no_weight_to_the_choice(encoder, stage_settings):
     subtopics = [subtopic("Trade", [copied]), subtopic("Football", [independent])]
     brief, _ = write_brief(work(subtopics, copies=(("A", "A copy"),)), encoder, settings)
     assert [s.text for s in brief.sentences] == [independent.text]
+
+
+@pytest.mark.parametrize("selection", ["coverage", "round_robin"])
+def test_the_lede_is_the_core_facts_own_sentence(encoder, stage_settings, selection):
+    """The lede says what happened: the fact the most independent sources report, in its own
+    outlet's sentence and with its outlets, not the ranking's first subtopic (a side story)."""
+    core = supported(TRADE[2], "A", "B", "C")
+    side = [supported(t, "A") for t in FOOTBALL]
+    settings = stage_settings("write", selection=selection, budget_words=60, max_words=80)
+    brief, _ = write_brief(
+        work([subtopic("Football", side, importance=3.0), subtopic("Trade", [supported(TRADE[0], "B"), core])]),
+        encoder, settings,
+    )
+    assert brief.lede.text == core.text and brief.lede.backing == core.sentences
+    assert brief.lede.outlets == ("A", "B", "C") and brief.support(brief.lede) == 3
+    # It opens the brief, where programs reading the sections find it too.
+    assert brief.sentences[0] is brief.lede and brief.sections[0].label == "Trade"
+
+
+def test_an_empty_brief_has_no_lede(write):
+    assert write([]).lede is None

@@ -5,7 +5,8 @@ outlets actually printed, and none that leans on context the brief may not carry
 (selection coverage) it plans the whole budget at once: the set of sentences that together cover
 the most of what the articles share, early and by many of them, with the ranking's order and each
 fact's count of independent sources as a smaller preference (summarize/nlp/coverage.py); the
-core fact, the one the most independent sources report, is always taken and leads. The older
+core fact, the one the most independent sources report, is always taken and leads: its sentence
+is the brief's lede, shown before the sections. The older
 round robin goes round the subtopics in order of importance, taking each one's best remaining
 sentence, until the budget is spent. Either way the brief shows its sentences by subtopic, in rank order.
 
@@ -107,12 +108,16 @@ class BriefDraft:
         self.words += length
         return True
 
-    def brief(self, work: EventWork) -> Brief:
-        """The brief of the event, with its sentences by subtopic in rank order."""
+    def brief(self, work: EventWork, core: Fact | None = None) -> Brief:
+        """The brief of the event, with its sentences by subtopic in rank order; the sentence of
+        the `core` fact, when taken, is the lede."""
         event = work.event
         sections = tuple(
             BriefSection(subtopic.label, tuple(picks)) for subtopic, picks in zip(self.subtopics, self.picks) if picks
         )
+        # `core_first` leads the first subtopic with the core fact, so its sentence comes first.
+        first = sections[0].sentences[0] if sections else None
+        lede = first if first and core and first.backing == core.sentences else None
         return Brief(
             event_id=event.id,
             title=event.title or event.id,
@@ -123,6 +128,7 @@ class BriefDraft:
             outlets=tuple(sorted({o for subtopic in self.subtopics for o in subtopic.outlets})),
             disagreements=tuple(work.disagreements),
             copies=tuple(tuple(group) for group in work.copies),
+            lede=lede,
         )
 
 
@@ -276,13 +282,14 @@ def write_brief(work: EventWork, encoder: Encoder, settings: WriteSettings) -> t
     (`Wording.report`). Each fact is worded as `Wording` says; which facts the brief takes is
     decided on those wordings, the same way for either writer."""
     subtopics, queues = core_first(work.subtopics, extractive_candidates(work.subtopics, settings), work.copies)
+    core = queues[0][0] if queues and queues[0] else None  # before taking from the queues consumes them
     draft = BriefDraft(subtopics, encoder, settings, work.disagreements)
     wording = Wording(work.fused, work.guarded)
     if settings.selection == "coverage":
         taken = cover(draft, queues, wording, work.copies)
     else:
         taken = fill(draft, queues, wording)
-    return draft.brief(work), wording.report(set(taken))
+    return draft.brief(work, core), wording.report(set(taken))
 
 
 class WriteStage:
