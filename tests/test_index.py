@@ -278,3 +278,18 @@ def test_the_feed_parses_whatever_characters_a_brief_or_a_status_holds(shared):
     titles = [e.findtext(f"{ATOM}title") for e in ET.parse(shared / "feed.xml").getroot().findall(f"{ATOM}entry")]
     assert "Old[2J event" in titles
     assert "It opened on Monday." in (shared / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_index_and_the_feed_open_each_entry_with_the_briefs_lede(tmp_path):
+    lede = brief_sentence("Leaders met in Beijing on Monday.", "A", "B", "C")
+    b = brief({"Talks": [lede, brief_sentence("They signed trade deals.", "A")]}, title="Summit")
+    b = dataclasses.replace(b, lede=lede)
+    publish_brief(b, [article("001", ["x"], outlet="A")], {}, SharedLayout(tmp_path, b.event_id, FILES), PUBLISH.keep_versions, key="k")
+    doc = json.loads((tmp_path / b.event_id / FILES.json).read_text(encoding="utf-8"))
+    assert doc["lede"]["shown"] == lede.text and doc["lede"]["outlets"] == ["A", "B", "C"]
+
+    update_index(tmp_path, FILES)
+    html = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert f"<p>{lede.text}</p>" in html and "They signed trade deals." not in html
+    summary = ET.parse(tmp_path / "feed.xml").getroot().find(f"{ATOM}entry/{ATOM}summary").text
+    assert summary.startswith(lede.text) and summary.count(lede.text) == 1

@@ -180,7 +180,15 @@ def independent_sources(document: dict) -> int:
 
 
 def first_sentences(document: dict) -> tuple[str, ...]:
-    shown = [s["shown"] for section in listed(document, "sections") for s in listed(section, "sentences")]
+    """What the entry shows of the brief: its lede (what happened), then the sentences after it;
+    a brief without one (published before ledes) by its first sentences."""
+    records = [s for section in listed(document, "sections") for s in listed(section, "sentences")]
+    lede = document.get("lede")
+    if lede is not None:
+        if not isinstance(lede, dict):
+            raise ValueError(f"'lede' is a {type(lede).__name__}, not an object")
+        records = [lede, *(r for r in records if r != lede)]
+    shown = [s["shown"] for s in records]
     if not all(isinstance(text, str) for text in shown):
         raise ValueError("a sentence's 'shown' is not text")
     return tuple(shown[:SUMMARY_SENTENCES])

@@ -141,6 +141,8 @@ def brief_document(brief: Brief, articles: Sequence[Article], scores: dict, gene
         "independent_sources": brief.source_count,
         "coverage": brief.coverage,
         "copies": [list(group) for group in brief.copies],
+        # What happened: the first sentence of the first section, given apart (None: no lede).
+        "lede": sentence_record(brief, brief.lede) if brief.lede else None,
         "sections": [
             {"label": section.label, "sentences": [sentence_record(brief, s) for s in section.sentences]}
             for section in brief.sections
