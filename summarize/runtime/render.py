@@ -17,7 +17,7 @@ import jinja2
 from markupsafe import Markup
 
 from summarize.runtime.layout import BriefFiles
-from summarize.types import Article, Brief, BriefSentence, web_url
+from summarize.types import Article, Brief, BriefSentence, sources_by_outlet, web_url
 
 # Characters that would turn article text into live Markdown or HTML.
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
@@ -159,12 +159,46 @@ def brief_document(brief: Brief, articles: Sequence[Article], scores: dict, gene
     })
 
 
+def shown_day(day: dt.date, *, year: bool = True, month: bool = True) -> str:
+    """"4 Jan 2026", or "4 Jan" / "4" inside a range that names the month and year once."""
+    return " ".join([str(day.day), *([f"{day:%b}"] if month else []), *([str(day.year)] if year else [])])
+
+
+def dates_label(article_dates: Sequence[dt.date], event_date: dt.date | None) -> str:
+    """What the header says of when: "articles from 4 to 6 Jan 2026" (the span of the articles'
+    dates), "articles of 4 Jan 2026", else the event's own date; "" when nothing is dated."""
+    if not article_dates:
+        return f"event of {shown_day(event_date)}" if event_date else ""
+    first, last = min(article_dates), max(article_dates)
+    if first == last:
+        return f"articles of {shown_day(first)}"
+    same_year = first.year == last.year
+    start = shown_day(first, year=not same_year, month=not (same_year and first.month == last.month))
+    return f"articles from {start} to {shown_day(last)}"
+
+
+def shown_time(iso: str) -> str:
+    """"2 Dec 2026, 16:17 UTC" for an ISO 8601 time with its offset, as the publisher writes them."""
+    when = dt.datetime.fromisoformat(iso).astimezone(dt.timezone.utc)
+    return f"{shown_day(when.date())}, {when:%H:%M} UTC"
+
+
+def one_writing(value: str) -> str:
+    """A disputed value as the reader sees it: the claims stage joins the writings of one value
+    with " / " ("January 5 / January 5, 2026"), the first of which the sentence's mark uses."""
+    return value.split(" / ")[0]
+
+
 def render_markdown(brief: Brief, articles: Sequence[Article], generated_at: str) -> str:
     environment = template_environment()
     environment.filters["md"] = md_escape
     environment.filters["md_link_target"] = md_link_target
+    environment.filters["one_writing"] = one_writing
     return environment.get_template("brief.md.j2").render(
-        brief=brief, articles=articles, generated_at=generated_at
+        brief=brief,
+        articles=articles,
+        dates=dates_label([a.date for a in articles if a.date], brief.date),
+        updated=shown_time(generated_at),
     )
 
 
@@ -175,10 +209,78 @@ def html_environment() -> jinja2.Environment:
     return template_environment(autoescape=True)
 
 
+@dataclasses.dataclass(frozen=True)
+class PageSentence:
+    """A brief sentence as brief.html shows it: its number in the brief (its row of the coverage
+    table, and its id, `sentence-<number>`), its brief.json record, the numbers of the
+    disagreements it takes part in, and each outlet that gives another value than the one shown
+    with that value."""
+
+    number: int
+    record: dict
+    disputes: tuple[int, ...]
+    differs: dict[str, str]
+
+
+def page_sentence(number: int, record: dict, disagreements: Sequence[dict]) -> PageSentence:
+    ids = {source["id"] for source in record["sources"]}
+    disputes, differs = [], {}
+    for k, disagreement in enumerate(disagreements, start=1):
+        if not ids & set(disagreement["sentence_ids"]):
+            continue
+        disputes.append(k)
+        values = disagreement["values"]
+        # The value shown is the one the sentence states; a generated one states the majority's, listed first.
+        shown = next((v for v in values if any(w in record["text"] for w in v["value"].split(" / "))), values[0])
+        for value in values:
+            if value is not shown:
+                differs.update({outlet: one_writing(value["value"]) for outlet in value["outlets"]})
+    return PageSentence(number, record, tuple(disputes), differs)
+
+
+def outlet_columns(outlets: Sequence[str], copies: Sequence[Sequence[str]]) -> list[tuple[str, tuple[str, ...]]]:
+    """The coverage table's columns by independent source: the name each source counts as
+    (`sources_by_outlet`) and its outlets, that one first, its copies after it."""
+    source = sources_by_outlet(copies)
+    groups: dict[str, list[str]] = {}
+    for outlet in outlets:
+        groups.setdefault(source.get(outlet, outlet), []).append(outlet)
+    return [(name, tuple(sorted(members, key=lambda o: o != name))) for name, members in groups.items()]
+
+
+def as_day(value: dt.date | str) -> dt.date:
+    """A date of the document: a date while publishing, its ISO text once read back from brief.json."""
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
 def render_html(document: dict, files: BriefFiles) -> str:
     """brief.html, from brief.json's document, so that the page and the JSON cannot disagree; it
     links to its siblings by `files`' names."""
-    sentences = [s for section in document["sections"] for s in section["sentences"]]
-    return html_environment().get_template("brief.html.j2").render(
-        doc=document, sentences=sentences, csp=CSP, files=files
+    records = [s for section in document["sections"] for s in section["sentences"]]
+    sentences = [page_sentence(n, r, document["disagreements"]) for n, r in enumerate(records, start=1)]
+    by_record = {id(s.record): s for s in sentences}
+    # The lede is the first sentence, shown apart: the sections show the others.
+    lede = sentences[0] if document.get("lede") and sentences else None
+    sections = [
+        (section["label"], shown)
+        for section in document["sections"]
+        if (shown := [by_record[id(r)] for r in section["sentences"] if by_record[id(r)] is not lede])
+    ]
+    columns = outlet_columns(document["outlets"], document["copies"])
+    dates = [as_day(a["date"]) for a in document["articles"] if a.get("date")]
+    event_date = document["event"].get("date")
+    environment = html_environment()
+    environment.filters["one_writing"] = one_writing
+    return environment.get_template("brief.html.j2").render(
+        doc=document,
+        lede=lede,
+        sections=sections,
+        sentences=sentences,
+        columns=columns,
+        column_outlets=[outlet for _, members in columns for outlet in members],
+        totals={outlet: sum(outlet in s.record["outlets"] for s in sentences) for outlet in document["outlets"]},
+        dates=dates_label(dates, as_day(event_date) if event_date else None),
+        updated=shown_time(document["generated_at"]),
+        csp=CSP,
+        files=files,
     )
