@@ -83,3 +83,69 @@ class RecordingServer:
     def __exit__(self, *exc_info) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+# Loads a page in one frame per width and writes what a reader would see of it into the harness's
+# DOM, where --dump-dom returns it. The page itself keeps its own policy (no script runs in it);
+# only this harness, a test file, runs script, reading the page's layout from outside.
+LAYOUT_HARNESS = """<!doctype html><html><body>
+{frames}
+<pre id="layout"></pre>
+<script>
+function measure(frame) {{
+  const doc = frame.contentDocument, win = frame.contentWindow;
+  const box = e => e.getBoundingClientRect();
+  const lede = doc.querySelector("main > :first-child");
+  const items = [...doc.querySelectorAll("main li[id^='sentence-']")];
+  const scroller = doc.querySelector("#coverage").parentElement, cue = doc.querySelector(".scroll-cue");
+  const rows = [...doc.querySelectorAll("#coverage tr[data-sentence]")].map(tr => {{
+    const link = tr.querySelector("th a"), words = tr.querySelector("th .numbered > span");
+    const target = link && doc.getElementById(link.getAttribute("href").slice(1));
+    return {{
+      href: link && link.getAttribute("href"), text: words.textContent,
+      target: target ? target.textContent : null,
+      clipped: words.scrollWidth > words.clientWidth + 1 || words.scrollHeight > words.clientHeight + 1,
+      on_screen: box(words).width > 0 && box(words).left >= 0 && box(words).right <= win.innerWidth + 1,
+    }};
+  }});
+  return {{
+    width: win.innerWidth,
+    lede: {{class: lede.className, text: lede.textContent, bottom: box(lede).bottom}},
+    first_bullet_top: items.length ? Math.min(...items.map(i => box(i).top)) : null,
+    table_wider_than_its_box: scroller.scrollWidth > scroller.clientWidth,
+    cue: {{shown: win.getComputedStyle(cue).visibility === "visible" && box(cue).height > 0 && box(cue).right <= win.innerWidth + 1,
+           text: cue.textContent}},
+    rows,
+  }};
+}}
+window.addEventListener("load", () => setTimeout(() => {{
+  const measured = [...document.querySelectorAll("iframe")].map(frame => {{
+    try {{ return measure(frame); }} catch (error) {{ return {{width: frame.clientWidth, error: String(error)}}; }}
+  }});
+  document.getElementById("layout").textContent = JSON.stringify(measured);
+}}, 200));
+</script></body></html>"""
+
+
+def layouts(page: Path, widths: tuple[int, ...] = (1280, 390)) -> dict[int, dict]:
+    """What a reader sees of `page` in a window of each width: the first element of its main part
+    (the lede), where the bullets start, and the coverage table's rows and scroll cue."""
+    import html
+    import json
+    import re
+
+    frames = "".join(
+        f'<iframe src="{page.resolve().as_uri()}" style="width:{w}px;height:8000px;border:0;display:block"></iframe>' for w in widths
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        harness = Path(folder) / "layout.html"
+        harness.write_text(LAYOUT_HARNESS.format(frames=frames), encoding="utf-8")
+        # file:// pages are one origin only with this switch: the harness may then read its frames.
+        dom = run_chromium(harness, "--allow-file-access-from-files", "--window-size=1400,1000", "--dump-dom").stdout
+    found = re.search(r'<pre id="layout">(.+?)</pre>', dom, re.S)
+    assert found, f"the harness measured nothing of {page}"
+    measured = {m["width"]: m for m in json.loads(html.unescape(found.group(1)))}
+    errors = {width: m["error"] for width, m in measured.items() if "error" in m}
+    # A page without the parts measured (a lede, the table's linked rows, the scroll cue).
+    assert not errors, f"{page} lacks what a reader should see: {errors}"
+    return measured

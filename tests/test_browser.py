@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from browser import RecordingServer, rendered_dom, screenshot
+from browser import RecordingServer, layouts, rendered_dom, screenshot
 
 from summarize.config import compose_settings
 from summarize.runtime.runner import run_event
@@ -44,6 +44,8 @@ class CoverageTable(HTMLParser):
             self.in_head = True
         elif tag == "tr" and "data-sentence" in attrs:
             self.rows.append([])
+        elif tag == "tfoot":  # the totals: no sentence's row
+            self.inside = False
         elif tag in ("th", "td"):
             self.cell, self.cell_class = [], attrs.get("class") or ""
 
@@ -121,9 +123,45 @@ def test_the_coverage_table_marks_each_outlet_that_reports_each_sentence(lee):
     for row, sentence in zip(table.rows, sentences):
         marked = {outlet for outlet, (_, cls) in zip(outlets, row[1:]) if "reported" in cls.split()}
         assert marked == set(sentence["outlets"]), sentence["text"]
-        assert all(text == ("✓" if "reported" in cls.split() else "") for text, cls in row[1:])
+        # A tick, said in words too ("reports it", visually hidden); another value given, marked
+        # "≠"; nothing where the outlet is silent.
+        for text, cls in row[1:]:
+            assert text.startswith("✓" if "reported" in cls.split() else "≠" if "disputed" in cls.split() else "") and (text or cls == "absent")
     # The brief consolidates: some fact is marked for several outlets, as brief.json says.
     assert max(len(s["outlets"]) for s in sentences) >= 2
+
+
+@pytest.fixture(scope="module")
+def lee_seen(lee) -> dict[int, dict]:
+    """lee_beijing's brief.html as a reader sees it at 1280 px (desktop) and 390 px (phone)."""
+    return layouts(lee / "lee_beijing" / "brief.html", (1280, 390))
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_lede_comes_first(lee, lee_seen, width):
+    doc = json.loads((lee / "lee_beijing" / "brief.json").read_text(encoding="utf-8"))
+    seen = lee_seen[width]
+    assert seen["lede"]["class"] == "lede" and seen["lede"]["text"].startswith(doc["lede"]["shown"])
+    assert doc["lede"] == brief_sentences(doc)[0]
+    assert seen["lede"]["bottom"] <= seen["first_bullet_top"]
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_every_row_of_the_table_links_its_sentence_and_shows_it_whole(lee, lee_seen, width):
+    doc = json.loads((lee / "lee_beijing" / "brief.json").read_text(encoding="utf-8"))
+    rows = lee_seen[width]["rows"]
+    assert len(rows) == len(brief_sentences(doc))
+    for number, (row, sentence) in enumerate(zip(rows, brief_sentences(doc)), start=1):
+        assert row["href"] == f"#sentence-{number}" and row["target"].startswith(sentence["shown"])
+        # The whole sentence, on screen without scrolling or hovering, nothing cut off.
+        assert row["text"] == sentence["shown"] and not row["clipped"] and row["on_screen"], (width, number)
+
+
+def test_a_phone_shows_the_scroll_cue_only_where_the_table_is_wider_than_the_screen(lee_seen):
+    phone, desktop = lee_seen[390], lee_seen[1280]
+    assert phone["table_wider_than_its_box"] and phone["cue"]["shown"]
+    assert "sideways" in phone["cue"]["text"]
+    assert not desktop["table_wider_than_its_box"] and not desktop["cue"]["shown"]
 
 
 @pytest.mark.parametrize("page", ["lee_beijing/brief.html", "index.html"])
@@ -189,4 +227,7 @@ def test_hostile_articles_run_no_script_and_send_no_request_from_any_page(tmp_pa
             assert 'data-pwned="' not in dom  # neither the script nor the link ran (their text is shown)
             assert "&lt;script&gt;" in dom  # shown as text
             assert 'href="javascript:' not in dom and "<img" not in dom
+        # Laid out at desktop and phone widths, the page still loads nothing.
+        seen = layouts(shared / "lee_beijing" / "brief.html", (1280, 390))
+        assert all(seen[width]["rows"] for width in (1280, 390))
         assert server.hits == []
