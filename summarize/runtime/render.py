@@ -240,7 +240,8 @@ def page_sentence(number: int, record: dict, disagreements: Sequence[dict]) -> P
 
 def outlet_columns(outlets: Sequence[str], copies: Sequence[Sequence[str]]) -> list[tuple[str, tuple[str, ...]]]:
     """The coverage table's columns by independent source: the name each source counts as
-    (`sources_by_outlet`) and its outlets, that one first, its copies after it."""
+    (`sources_by_outlet`) and its outlets side by side, that one first. Which of a group's
+    articles is the original is not known, so none is called a copy of another."""
     source = sources_by_outlet(copies)
     groups: dict[str, list[str]] = {}
     for outlet in outlets:
