@@ -81,9 +81,11 @@ def test_every_sentence_names_an_outlet(run):
         assert s["outlets"], s["text"]
         assert set(s["outlets"]) <= outlets
         assert s["sources"] and {src["outlet"] for src in s["sources"]} == set(s["outlets"])
-    bullets = [line for line in run["md"].splitlines() if line.startswith("- ") and "## Sources" not in line]
-    section_bullets = bullets[: len(sentences)]
-    assert all(re.search(r"\*\[[^\]]+\]\*$", line) for line in section_bullets), section_bullets
+    # The lede (a bold line of its own) and the sections' bullets, every one cited.
+    brief_part = run["md"].split("## Where sources differ")[0].split("## Sources")[0]
+    cited = [line for line in brief_part.splitlines() if line.startswith(("- ", "**"))]
+    assert len(cited) == len(sentences)
+    assert all(re.search(r"\*\[[^\]]+\]\*$", line) for line in cited), cited
 
 
 def test_sentences_are_extracted_from_the_articles(run):
