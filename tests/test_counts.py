@@ -108,14 +108,14 @@ def test_the_wording_of_a_count():
 def test_markdown_header_counts_every_outlet_and_the_sources_they_are(publish):
     md = publish(copied_brief())["markdown"]
     (header,) = [line for line in md.splitlines() if " words from " in line]
-    assert f" words from {COVERAGE} · generated " in header
+    assert f" words from {COVERAGE} · updated " in header
     assert "AP and UNN (citing AP) carry copies of one article: counted as one independent source." in md
 
 
 def test_html_header_says_what_the_markdown_header_says(publish):
     out = publish(copied_brief())
     header = texts(out["html"], "meta")[0]
-    assert f"{out['json']['words']} words from {COVERAGE} · generated " in header
+    assert f"{out['json']['words']} words from {COVERAGE} · updated " in header
     assert "AP and UNN (citing AP) carry copies of one article: counted as one independent source." in texts(out["html"], "meta")
 
 

@@ -124,7 +124,7 @@ def test_markdown_document(tmp_path, sample, publish):
     md = (tmp_path / "test_event" / "brief.md").read_text(encoding="utf-8")
 
     assert md.startswith("# Lee visits China\n")
-    assert "**2026-01-06**" in md
+    assert "\narticles from 4 to 6 Jan 2026 · " in md  # the span of the articles' dates, in words
     assert f"{b.word_count} words from 3 outlets, 3 independent sources ·" in md
     assert "## Summit, Beijing" in md and "## Business" in md
     assert f"- {S1} *[Devdiscourse; also reported by UNN (citing AP): 2 of 3 independent sources]*" in md
