@@ -18,6 +18,7 @@ Every stage imports from here and from no other stage. The words, as the code us
 from __future__ import annotations
 
 import datetime as dt
+import re
 import urllib.parse
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -163,25 +164,61 @@ class BriefSection:
     sentences: tuple[BriefSentence, ...]
 
 
+# A normalised number: its qualifier (summarize.nlp.values.QUALIFIERS: ">" for "more than" or
+# "at least", "<" for "up to" or "nearly", "~" for "about") and its digits.
+NORMALISED_NUMBER = re.compile(r"(?P<qualifier>[<>~]?)(?P<number>\d+(?:\.\d+)?)")
+# The qualifier as brief.json names it.
+BOUNDS = {">": "lower_bound", "<": "upper_bound", "~": "approximate", "": "exact"}
+
+
+def normalised_record(kind: str, subject: str, value: str) -> dict:
+    """A value as the claims stage compares it (StatedValue.value: "15", ">200", "~300",
+    "2000000000", "2026-01-05", a surname), as data a program compares without parsing prose:
+    a count's number, bound and unit (what is counted), an amount's number, bound, ISO 4217
+    currency and period ("USD/year" is a rate), a date in ISO 8601, a name."""
+    if kind == "date":
+        return {"date": value}
+    number = NORMALISED_NUMBER.fullmatch(value)
+    if kind not in ("count", "amount") or number is None:
+        return {"name": value} if kind == "name" else {"text": value}
+    digits = number["number"]
+    amount: int | float = float(digits) if "." in digits else int(digits)
+    record = {"number": amount, "bound": BOUNDS[number["qualifier"]]}
+    if kind == "count":
+        return record | {"unit": subject}
+    currency, _, period = subject.partition("/")
+    return record | {"currency": currency, "per": period or None}
+
+
 @dataclass(frozen=True, slots=True)
 class Disagreement:
-    """Outlets stating contradicting values of one quantity of one fact: `kind` "count", "amount"
-    or "date"; `subject` what is counted ("agreement"), the currency, or "date"; `values` pairs each
-    value as written with its outlets; `fact` is the fact's wording."""
+    """Outlets stating contradicting values of one quantity of one fact: `kind` "count", "amount",
+    "date" or "name"; `subject` what is counted ("agreement"), the currency, or "date"; `values`
+    pairs each value as written with its outlets; `normalised` gives, side by side with `values`,
+    the normalised values (StatedValue.value) each side stands for; `fact` is the fact's wording."""
 
     kind: str
     subject: str
     values: tuple[tuple[str, tuple[str, ...]], ...]
     sentence_ids: tuple[str, ...] = ()
     fact: str = ""
+    normalised: tuple[tuple[str, ...], ...] = ()
 
     def as_record(self) -> dict:
         """The JSON shape of a disagreement, in brief.json and in the manifest's counts."""
+        normalised = self.normalised or ((),) * len(self.values)
         return {
             "kind": self.kind,
             "subject": self.subject,
             "fact": self.fact,
-            "values": [{"value": value, "outlets": list(outlets)} for value, outlets in self.values],
+            "values": [
+                {
+                    "value": value,
+                    "outlets": list(outlets),
+                    "normalised": [normalised_record(self.kind, self.subject, v) for v in side],
+                }
+                for (value, outlets), side in zip(self.values, normalised, strict=True)
+            ],
             "sentence_ids": list(self.sentence_ids),
         }
 

@@ -10,7 +10,8 @@ import pytest
 from factories import article, event, sentence
 
 from summarize.nlp.values import load_parser
-from summarize.stages.claims import ClaimsStage, conflicting
+from summarize.nlp.values import StatedValue
+from summarize.stages.claims import ClaimsStage, Statement, as_disagreement, conflicting
 from summarize.types import EventWork, Fact, Models
 
 
@@ -262,3 +263,21 @@ def test_the_fact_is_worded_with_the_majority_value_not_a_bound_compatible_with_
     (fact,) = work.attributed
     assert fact.text != "At least four miners were killed when the mine collapsed, officials said."
     assert "11" in fact.text
+
+
+def test_a_disagreement_carries_each_sides_normalised_values_beside_its_wordings():
+    """brief.json gives programs the values the claims stage compared ("15", ">200"), not only the
+    wordings readers see ("15 agreements / fifteen deals")."""
+    statements = [
+        Statement(sentence("They signed 15 agreements.", outlet="A"), StatedValue("count", "agreement", "15", "15 agreements")),
+        Statement(sentence("They signed fifteen deals.", outlet="B"), StatedValue("count", "agreement", "15", "fifteen deals")),
+        Statement(sentence("They signed about 15 deals.", outlet="D"), StatedValue("count", "agreement", "~15", "about 15 deals")),
+        Statement(sentence("They signed 14 memorandums.", outlet="C"), StatedValue("count", "agreement", "14", "14 memorandums")),
+    ]
+    disagreement = as_disagreement(statements, ["15", "~15", "14"], tolerance=0.02)
+    assert disagreement.normalised == (("15", "~15"), ("14",))
+    record = disagreement.as_record()
+    assert [v["value"] for v in record["values"]] == ["15 agreements / about 15 deals / fifteen deals", "14 memorandums"]
+    assert record["values"][0]["normalised"] == [
+        {"number": 15, "bound": "exact", "unit": "agreement"}, {"number": 15, "bound": "approximate", "unit": "agreement"}
+    ]

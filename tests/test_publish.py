@@ -12,6 +12,7 @@ import stat
 from pathlib import Path
 
 import pytest
+from contract import schema_errors
 from factories import article, brief, brief_sentence
 from markdown_it import MarkdownIt
 
@@ -21,6 +22,7 @@ from summarize.runtime.layout import BriefFiles, SharedLayout
 from summarize.runtime.publish import publish_brief
 from summarize.runtime.render import md_escape
 from summarize.runtime.versions import published_key
+from summarize.types import Disagreement
 
 S1 = "South Korean President Lee Jae Myung met Chinese President Xi Jinping in Beijing on Monday."
 S2 = "The two leaders signed fifteen agreements on trade and technology."
@@ -116,6 +118,55 @@ def test_json_document(tmp_path, sample, publish):
     assert doc["articles"][0]["date"] == "2026-01-04" and doc["articles"][1]["date"] is None
     assert doc["scores"] == SCORES
     dt.datetime.fromisoformat(doc["generated_at"])
+
+
+def test_brief_json_follows_the_shipped_schema_with_numbers_beside_the_words(tmp_path, sample, publish):
+    """brief.json is a versioned contract: it validates against the schema shipped in the package,
+    and a program reads support and disputed values as numbers, dates and currencies, and finds
+    the brief sentence a disagreement belongs to by its index, without parsing prose."""
+    b, sources = sample
+    s2_id = b.sentences[1].backing[0].id
+    b = dataclasses.replace(b, disagreements=(
+        Disagreement("count", "agreement", (("fifteen agreements", ("UNN (citing AP)",)), ("14 memorandums", ("Devdiscourse",))),
+                     (s2_id,), S2, (("15",), ("14",))),
+        Disagreement("amount", "USD/year", (("more than $2 billion a year", ("A",)), ("about $1.5 billion", ("B",))),
+                     ("elsewhere:1",), "Trade grew.", ((">2000000000",), ("~1500000000",))),
+        Disagreement("date", "date", (("January 5 / Jan. 5", ("A", "B")), ("January 6", ("C",))),
+                     ("elsewhere:2",), "They met.", (("2026-01-05",), ("2026-01-06",))),
+    ))
+    publish(b, sources, tmp_path)
+    doc = json.loads((tmp_path / "test_event" / "brief.json").read_text(encoding="utf-8"))
+
+    assert schema_errors("brief", doc) == []
+    assert doc["schema_version"] == "1.0"
+    sentences = [s for section in doc["sections"] for s in section["sentences"]]
+    assert [s["index"] for s in sentences] == [0, 1, 2]
+    assert [(s["support_count"], s["independent_sources"], s["support"]) for s in sentences] == [
+        (2, 3, "2 of 3 independent sources"), (1, 3, "1 of 3 independent sources"), (1, 3, "1 of 3 independent sources")
+    ]
+    count, amount, date = doc["disagreements"]
+    assert count["brief_sentence"] == 1 and sentences[1]["text"] == S2
+    assert [v["normalised"] for v in count["values"]] == [
+        [{"number": 15, "bound": "exact", "unit": "agreement"}], [{"number": 14, "bound": "exact", "unit": "agreement"}]
+    ]
+    assert amount["brief_sentence"] is None  # none of its sentences is in the brief
+    assert [v["normalised"] for v in amount["values"]] == [
+        [{"number": 2000000000, "bound": "lower_bound", "currency": "USD", "per": "year"}],
+        [{"number": 1.5e9, "bound": "approximate", "currency": "USD", "per": "year"}],
+    ]
+    assert [v["normalised"] for v in date["values"]] == [[{"date": "2026-01-05"}], [{"date": "2026-01-06"}]]
+    assert date["values"][0]["value"] == "January 5 / Jan. 5"  # the wording readers see is kept beside it
+
+
+def test_the_schema_refuses_a_brief_json_without_its_contract_fields(tmp_path, sample, publish):
+    b, sources = sample
+    publish(b, sources, tmp_path)
+    doc = json.loads((tmp_path / "test_event" / "brief.json").read_text(encoding="utf-8"))
+    del doc["schema_version"]
+    doc["sections"][0]["sentences"][0]["support_count"] = "2 of 3"
+    errors = schema_errors("brief", doc)
+    assert any("'schema_version' is a required property" in e for e in errors)
+    assert any(e.startswith("sections/0/sentences/0/support_count:") for e in errors)
 
 
 def test_markdown_document(tmp_path, sample, publish):

@@ -25,9 +25,14 @@ def peak_memory_mib() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
+# manifest.json's contract (summarize/schemas/manifest.schema.json), versioned as brief.json's is.
+MANIFEST_SCHEMA_VERSION = "1.0"
+
+
 def build_manifest(settings: Settings, key: str, work: EventWork, stages: dict, status: str, outputs: dict) -> dict:
     """The run's record; `stages` is the runner's record of each stage's seconds and counts."""
     return {
+        "schema_version": MANIFEST_SCHEMA_VERSION,
         "event": work.event.id,
         "status": status,
         "key": key,

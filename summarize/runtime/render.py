@@ -17,7 +17,7 @@ import jinja2
 from markupsafe import Markup
 
 from summarize.runtime.layout import BriefFiles
-from summarize.types import Article, Brief, BriefSentence, sources_by_outlet, web_url
+from summarize.types import Article, Brief, BriefSentence, Disagreement, sources_by_outlet, web_url
 
 # Characters that would turn article text into live Markdown or HTML.
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
@@ -112,9 +112,17 @@ def json_text(document: dict) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False, default=_json_default) + "\n"
 
 
-def sentence_record(brief: Brief, sentence: BriefSentence) -> dict:
-    """One brief sentence in brief.json: what brief.html shows of it, and the sentences behind it."""
+# brief.json's contract (summarize/schemas/brief.schema.json): the minor number grows when fields
+# are added, the major one when a field changes meaning or goes; programs ignore fields they do not know.
+BRIEF_SCHEMA_VERSION = "1.0"
+
+
+def sentence_record(brief: Brief, sentence: BriefSentence, index: int) -> dict:
+    """One brief sentence in brief.json: what brief.html shows of it, and the sentences behind it.
+    `index` is its place among all the brief's sentences in reading order, from 0, which each
+    disagreement names as its `brief_sentence`."""
     return {
+        "index": index,
         "text": sentence.text,
         "shown": sentence.shown,
         # The outlet whose wording is shown; the others report the same fact.
@@ -124,15 +132,40 @@ def sentence_record(brief: Brief, sentence: BriefSentence) -> dict:
         # "2 of 5": kept for programs that read it; "support" is the wording every output shows.
         "outlets_backing": f"{brief.support(sentence)} of {brief.source_count}",
         "support": brief.support_text(sentence),
+        # The two numbers of "support", for programs: sources reporting the fact, of the brief's sources.
+        "support_count": brief.support(sentence),
+        "independent_sources": brief.source_count,
         "disputed": any(s.id in brief.disputed_sentence_ids for s in sentence.backing),
         "sources": [dataclasses.asdict(s) for s in sentence.backing],
     }
+
+
+def disputed_sentence(brief: Brief, disagreement: Disagreement) -> int | None:
+    """The index of the first brief sentence backed by one of the disagreement's sentences (the
+    one brief.html marks "sources differ"); None when the brief shows none of them."""
+    disputed = set(disagreement.sentence_ids)
+    return next(
+        (i for i, sentence in enumerate(brief.sentences) if any(s.id in disputed for s in sentence.backing)), None
+    )
+
+
+def sections_records(brief: Brief) -> list[dict]:
+    """The brief's sections, each sentence numbered by its place in the whole brief."""
+    records, index = [], 0
+    for section in brief.sections:
+        sentences = []
+        for sentence in section.sentences:
+            sentences.append(sentence_record(brief, sentence, index))
+            index += 1
+        records.append({"label": section.label, "sentences": sentences})
+    return records
 
 
 def brief_document(brief: Brief, articles: Sequence[Article], scores: dict, generated_at: str) -> dict:
     """brief.json's content (without the run key, which the publisher adds), every string as it
     may be published: article ids and paths come from file names, the title from the config."""
     return published_data({
+        "schema_version": BRIEF_SCHEMA_VERSION,
         "event": {"id": brief.event_id, "title": brief.title, "date": brief.date},
         "generated_at": generated_at,
         "words": brief.word_count,
@@ -141,13 +174,11 @@ def brief_document(brief: Brief, articles: Sequence[Article], scores: dict, gene
         "independent_sources": brief.source_count,
         "coverage": brief.coverage,
         "copies": [list(group) for group in brief.copies],
-        # What happened: the first sentence of the first section, given apart (None: no lede).
-        "lede": sentence_record(brief, brief.lede) if brief.lede else None,
-        "sections": [
-            {"label": section.label, "sentences": [sentence_record(brief, s) for s in section.sentences]}
-            for section in brief.sections
-        ],
-        "disagreements": [d.as_record() for d in brief.disagreements],
+        # What happened: the core fact's sentence, given apart (None: no lede); it is also the
+        # brief's first sentence, so its index is the one the sections give it.
+        "lede": sentence_record(brief, brief.lede, brief.sentences.index(brief.lede)) if brief.lede else None,
+        "sections": sections_records(brief),
+        "disagreements": [d.as_record() | {"brief_sentence": disputed_sentence(brief, d)} for d in brief.disagreements],
         "articles": [
             # "path" is the file's name inside the event's folder: where this machine keeps its
             # files is nobody's business (and would tell an attacker where to aim).

@@ -220,7 +220,11 @@ def as_disagreement(statements: Sequence[Statement], ranked: Sequence[str], tole
         shown.append((" / ".join(wordings), outlets))
     first = statements[0].value
     wording = next(s.sentence.text for s in statements if s.value.value == ranked[0])
-    return Disagreement(first.kind, first.key, tuple(shown), tuple(sorted({s.sentence.id for s in statements})), wording)
+    # Each side's normalised values, beside its wordings: what programs compare.
+    normalised = tuple(tuple(side) for side in sides)
+    return Disagreement(
+        first.kind, first.key, tuple(shown), tuple(sorted({s.sentence.id for s in statements})), wording, normalised
+    )
 
 
 def outvoted(statements: Sequence[Statement], majority: str, tolerance: float) -> set[str]:
