@@ -7,11 +7,25 @@ from collections.abc import Callable
 import dataclasses
 
 import pytest
+from contract import contract_problems
 from factories import compose_config
 
 import summarize.config
 from summarize.config import compose_settings
 from summarize.settings import Settings
+
+# The brief.json and manifest.json files already checked in this worker: (path, modification time).
+CHECKED_CONTRACT_FILES: set = set()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def published_json_follows_the_schemas(tmp_path_factory):
+    """Every brief.json a test module publishes and every manifest.json it writes, in process or
+    by a `python -m summarize` it starts, follows the schema shipped in the package: checked when
+    the module's tests are done, over this worker's temporary folders."""
+    yield
+    if problems := contract_problems(tmp_path_factory.getbasetemp(), CHECKED_CONTRACT_FILES):
+        pytest.fail("published JSON breaks its schema:\n" + "\n".join(problems[:20]), pytrace=False)
 
 
 @pytest.fixture(scope="session")

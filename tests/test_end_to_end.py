@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from contract import schema_errors
 
 from summarize.config import PROJECT_ROOT, compose_settings
 from summarize.errors import InputError
@@ -137,6 +138,20 @@ def test_manifest(run):
     assert manifest["stages"]["write"]["counts"]["words"] == run["doc"]["words"]
     assert manifest["config"]["event"]["id"] == "lee_beijing"
     assert manifest["peak_memory_mib"] > 0
+
+
+def test_brief_json_and_manifest_follow_the_shipped_schemas(run):
+    """The real pipeline's brief.json and manifest.json, disagreements and all, are what the
+    schemas in the package promise, each with its schema_version."""
+    manifest = json.loads((run["run_dir"] / "manifest.json").read_text(encoding="utf-8"))
+    assert schema_errors("manifest", manifest) == [] and manifest["schema_version"] == "1.0"
+    assert schema_errors("brief", run["doc"]) == [] and run["doc"]["schema_version"] == "1.0"
+    assert run["doc"]["disagreements"]
+    for disagreement in run["doc"]["disagreements"]:
+        assert all(value["normalised"] for value in disagreement["values"])
+        if disagreement["brief_sentence"] is not None:
+            sentence = brief_sentences(run["doc"])[disagreement["brief_sentence"]]
+            assert sentence["disputed"] and {s["id"] for s in sentence["sources"]} & set(disagreement["sentence_ids"])
 
 
 def test_manifest_input_hashes(run):
