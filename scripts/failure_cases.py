@@ -409,8 +409,13 @@ def index_verdict(shared: Path) -> str:
         feed = ET.parse(shared / "feed.xml").getroot()
     except (OSError, ET.ParseError):
         return "; NO (feed.xml does not parse)"
-    version = os.readlink(shared / "lee_beijing" / "current").removeprefix("versions/")
-    if f"tag:summarize,2026:lee_beijing/{version}" not in {e.findtext(f"{ATOM}id") for e in feed.iter(f"{ATOM}entry")}:
+    # The event's entry keeps one id across versions; its <updated> is the brief readers have.
+    try:
+        generated_at = json.loads((shared / "lee_beijing" / "brief.json").read_text(encoding="utf-8"))["generated_at"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return "; NO (brief.json does not read)"
+    updated = {e.findtext(f"{ATOM}id"): e.findtext(f"{ATOM}updated") for e in feed.iter(f"{ATOM}entry")}
+    if updated.get("tag:summarize,2026:lee_beijing") != generated_at:
         return "; NO (the index does not show the brief readers have)"
     listed = re.findall(r'data-event="([^"]+)"', (shared / "index.html").read_text(encoding="utf-8"))
     if never := [e for e in listed if not (shared / e / "current").is_dir()]:

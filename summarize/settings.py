@@ -21,6 +21,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from typing import Any, Optional
+from urllib.parse import urlsplit
 
 from hydra.core.config_store import ConfigStore
 from omegaconf import II, MISSING
@@ -444,6 +445,23 @@ class ScoreSettings:
     use_stemmer: bool = True
 
 
+def base_url_problem(url: str) -> str | None:
+    """Why `url` cannot be the shared folder's address in the feed, or None: an absolute http or
+    https URL with a host and no query or fragment (a page's links are made by appending to it),
+    and nothing that would need escaping in a link (spaces, quotes, angle brackets, controls)."""
+    if not url.isprintable() or any(ch in url for ch in ' "<>\\`{}|^'):
+        return "holds a space, a quote, an angle bracket or a control character"
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:
+        return f"is not a URL ({exc})"
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "is not an absolute http:// or https:// URL with a host"
+    if parts.query or parts.fragment or url.endswith(("?", "#")):
+        return "has a query or a fragment: links to the briefs are made by appending to it"
+    return None
+
+
 @dataclass
 class PublishSettings:
     """conf/publish/: the brief's files in the shared folder (summarize/runtime/publish.py)."""
@@ -456,6 +474,10 @@ class PublishSettings:
     # The Atom feed's id (feed.xml at the shared folder's root); null derives a stable
     # tag:summarize,2026:<shared folder's name>, since no host name is known.
     feed_id: Optional[str] = None
+    # Where readers reach the shared folder on the web ("https://news.example.org/briefs/"):
+    # feed.xml then links to each brief by an absolute URL and names itself (rel="self"), as feed
+    # readers need; null keeps the links relative to the feed, which works wherever it is served.
+    base_url: Optional[str] = None
     # Dated copies kept in <event>/versions/, the current one included: a month of nightly runs.
     keep_versions: int = ranged(30, POSITIVE)
     # A second run of the same event waits this long for the first to finish (then exits 7).
@@ -475,6 +497,8 @@ class PublishSettings:
                 )
         if len(set(names.values())) < len(names):
             refuse("publish", f"markdown_name, json_name and html_name must differ, not {sorted(names.values())}")
+        if self.base_url is not None and (problem := base_url_problem(self.base_url)):
+            refuse("publish.base_url", f"{self.base_url!r} {problem}")
         # Checked here as well as when the settings load: publishing code and tools build these
         # settings directly, and keep_versions below 1 would prune the version readers have.
         check_ranges(self, "publish")

@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
+import types
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 
+import feedparser
 import pytest
 from factories import article, brief, brief_sentence
 
 from summarize.config import compose_settings
-from summarize.errors import InputError
+from summarize.errors import InputError, UsageError
+from summarize.runtime import index
+from summarize.runtime import publish as publish_module
 from summarize.runtime import runner
 from summarize.runtime.index import after_run, status_path, update_index, write_status
 from summarize.runtime.layout import BriefFiles, SharedLayout
 from summarize.runtime.publish import publish_brief
 from summarize.runtime.render import CSP
+from summarize.types import Disagreement
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -89,19 +95,92 @@ def test_feed_is_atom_with_one_entry_per_event(shared):
     assert root.findtext(f"{ATOM}id") == "tag:example.org,2026:briefs"
     for required in ("title", "updated", "author/" + ATOM + "name"):
         assert root.findtext(ATOM + required)
+    assert [link.get("rel") for link in root.findall(f"{ATOM}link")] == ["alternate"]  # no base URL: no rel="self"
     entries = root.findall(f"{ATOM}entry")
     assert [e.findtext(f"{ATOM}title") for e in entries] == ["<script>alert(1)</script> newer", "The older event"]
     for entry, event in zip(entries, ("newer", "older"), strict=True):
-        version = (shared / event / "current").readlink().name
-        assert entry.findtext(f"{ATOM}id") == f"tag:summarize,2026:{event}/{version}"
-        assert entry.findtext(f"{ATOM}updated")
+        assert entry.findtext(f"{ATOM}id") == f"tag:summarize,2026:{event}"  # the event's, whatever the version
+        assert entry.findtext(f"{ATOM}updated") == entry.findtext(f"{ATOM}published")  # its only brief
         assert entry.find(f"{ATOM}link").attrib == {"rel": "alternate", "type": "text/html", "href": f"{event}/brief.html"}
         assert entry.findtext(f"{ATOM}summary").endswith("opened on Monday.")
-    try:
-        import feedparser
-    except ImportError:
-        return
-    assert feedparser.parse((shared / "feed.xml").read_bytes()).bozo == 0
+        assert [c.get("term") for c in entry.findall(f"{ATOM}category")] == ["Talks"]
+    parsed = feedparser.parse((shared / "feed.xml").read_bytes())
+    assert parsed.bozo == 0
+    assert [e.id for e in parsed.entries] == ["tag:summarize,2026:newer", "tag:summarize,2026:older"]
+
+
+def test_a_feed_entrys_content_gives_the_lede_outlets_and_disagreements_as_escaped_html(tmp_path):
+    b = brief({"Talks": [brief_sentence("Lee met <b>Xi</b> on Monday.", "A & Co", "<script>x</script>")]}, title="Lee visits")
+    b = dataclasses.replace(b, event_id="visit", disagreements=(
+        Disagreement("date", "date", (("Monday", ("A & Co",)), ("Tuesday", ("<script>x</script>",))), ("x:1",), "They met."),
+    ))
+    publish_brief(b, [article("001", ["x"], outlet="A & Co")], {}, SharedLayout(tmp_path, "visit", FILES), 3, key="k")
+    update_index(tmp_path, FILES)
+
+    (entry,) = ET.parse(tmp_path / "feed.xml").getroot().findall(f"{ATOM}entry")
+    content = entry.find(f"{ATOM}content")
+    assert content.get("type") == "html"
+    assert content.text == (
+        "<p>Lee met &lt;b&gt;Xi&lt;/b&gt; on Monday.</p>"
+        "<p>Reported by &lt;script&gt;x&lt;/script&gt;, A &amp; Co (2 outlets, 2 independent sources).</p>"
+        "<p>1 disagreement between sources, listed in the brief.</p>"
+    )
+    parsed = feedparser.parse((tmp_path / "feed.xml").read_bytes())
+    assert parsed.bozo == 0 and "<script" not in parsed.entries[0].content[0].value
+
+
+class Clock(dt.datetime):
+    """datetime whose now() is `Clock.at`: the time publish_brief stamps a brief with."""
+
+    at = dt.datetime(2026, 1, 5, 22, 0, tzinfo=dt.timezone.utc)
+
+    @classmethod
+    def now(cls, tz=None):
+        return cls.at
+
+
+def test_a_republished_event_keeps_its_feed_entry_and_updates_it(tmp_path, monkeypatch):
+    """A feed reader shows each event once: the entry's id stays the same from one brief to the
+    next, <updated> moves to the new brief, <published> stays the first brief's."""
+    monkeypatch.setattr(publish_module, "dt", types.SimpleNamespace(datetime=Clock, timezone=dt.timezone))
+    publish_event(tmp_path, "visit", "Lee visits China")
+    after_run(tmp_path, "visit", PUBLISH)
+    first = feedparser.parse((tmp_path / "feed.xml").read_bytes())
+    monkeypatch.setattr(Clock, "at", Clock.at + dt.timedelta(days=1))  # the next night
+    publish_event(tmp_path, "visit", "Lee visits China")
+    after_run(tmp_path, "visit", PUBLISH)
+    second = feedparser.parse((tmp_path / "feed.xml").read_bytes())
+
+    assert first.bozo == second.bozo == 0
+    (before,), (after,) = first.entries, second.entries
+    assert before.id == after.id == "tag:summarize,2026:visit"
+    assert after.updated_parsed > before.updated_parsed
+    assert after.published == before.published == before.updated == "2026-01-05T22:00:00+00:00"
+    assert after.updated == "2026-01-06T22:00:00+00:00"
+
+
+def test_a_base_url_makes_the_feeds_links_absolute_and_names_the_feed(shared):
+    update_index(shared, FILES, base_url="https://news.example.org/briefs")
+    parsed = feedparser.parse((shared / "feed.xml").read_bytes())
+    assert parsed.bozo == 0
+    links = {link.rel: link.href for link in parsed.feed.links}
+    assert links == {"alternate": "https://news.example.org/briefs/index.html", "self": "https://news.example.org/briefs/feed.xml"}
+    assert [e.link for e in parsed.entries] == [
+        "https://news.example.org/briefs/newer/brief.html", "https://news.example.org/briefs/older/brief.html"
+    ]
+
+
+@pytest.mark.parametrize(
+    "url", ["news.example.org/briefs", "/briefs/", "ftp://news.example.org/", "javascript:alert(1)",
+            "https://news.example.org/?page=1", "https://news.example.org/#top", "https://news.example.org/a b", 'https://x.org/"']
+)
+def test_a_base_url_must_be_an_absolute_http_url_to_append_to(url):
+    with pytest.raises(UsageError, match="invalid setting publish.base_url"):
+        compose_settings("+event=lee_beijing", f"publish.base_url='{url}'")
+    with pytest.raises(UsageError, match="invalid setting publish.base_url"):
+        dataclasses.replace(PUBLISH, base_url=url)
+    assert PUBLISH.base_url is None
+    assert compose_settings("+event=lee_beijing", "publish.base_url=https://news.example.org").publish.base_url
 
 
 def test_default_feed_id_is_a_stable_tag_uri(shared):
@@ -195,7 +274,7 @@ def test_a_skipped_run_repairs_a_missing_or_damaged_index_and_feed(tmp_path, how
     assert runner.publish_event(run, tmp_path / "run2")["status"] == "skipped"
     assert 'data-event="lee_beijing"' in index.read_text(encoding="utf-8")
     (entry,) = ET.parse(feed).getroot().findall(f"{ATOM}entry")
-    assert entry.findtext(f"{ATOM}id").startswith("tag:summarize,2026:lee_beijing/")
+    assert entry.findtext(f"{ATOM}id") == "tag:summarize,2026:lee_beijing"
     # Repaired, the pages are left alone by the next skip.
     before = index.stat().st_mtime_ns, feed.stat().st_mtime_ns
     assert runner.publish_event(run, tmp_path / "run3")["status"] == "skipped"
@@ -293,3 +372,112 @@ def test_the_index_and_the_feed_open_each_entry_with_the_briefs_lede(tmp_path):
     assert f"<p>{lede.text}</p>" in html and "They signed trade deals." not in html
     summary = ET.parse(tmp_path / "feed.xml").getroot().find(f"{ATOM}entry/{ATOM}summary").text
     assert summary.startswith(lede.text) and summary.count(lede.text) == 1
+
+
+# -- An index that scales: each event's summary, not every brief, on every publish -------------
+
+
+def test_a_publish_reads_only_its_own_events_brief_json(tmp_path, monkeypatch):
+    """Rewriting index.html and feed.xml after a publish reads the published event's brief.json and
+    the other events' small summaries, not their briefs: a night of n events costs n brief reads,
+    not n * n (bench/index_scaling.py measures it)."""
+    for name in ("a", "b", "c"):
+        publish_event(tmp_path, name, f"Event {name}")
+        after_run(tmp_path, name, PUBLISH)
+    read = []
+    real = index.json_object
+    monkeypatch.setattr(index, "json_object", lambda path: read.append(path.relative_to(tmp_path).as_posix()) or real(path))
+
+    publish_event(tmp_path, "b", "Event b, updated")
+    assert after_run(tmp_path, "b", PUBLISH) == []
+
+    assert [p for p in read if p.endswith("brief.json")] == ["b/current/brief.json"]
+    # b's own summary too: it keeps when b's first brief was published.
+    assert sorted(p for p in read if "/summaries/" in p) == [f".summarize/summaries/{n}.json" for n in ("a", "b", "c")]
+    titles = [e.findtext(f"{ATOM}title") for e in ET.parse(tmp_path / "feed.xml").getroot().findall(f"{ATOM}entry")]
+    assert titles == ["Event b, updated", "Event c", "Event a"]
+
+
+def damage_summary(shared, event_id: str, how: str) -> None:
+    path = index.summary_path(shared, event_id)
+    record = json.loads(path.read_text(encoding="utf-8"))
+    if how == "not-json":
+        path.write_text("{\"event_id\": ")
+        return
+    if how == "a-list":
+        record = [record]
+    elif how == "title-a-number":
+        record["title"] = 7
+    elif how == "time-without-timezone":
+        record["generated_at"] = "2026-01-05T10:00:00"
+    elif how == "another-events":
+        record["event_id"] = "newer"
+    elif how == "no-status-stamp":
+        del record["status_stamp"]
+    path.write_text(json.dumps(record), encoding="utf-8")
+
+
+SUMMARY_DAMAGE = ["not-json", "a-list", "title-a-number", "time-without-timezone", "another-events", "no-status-stamp"]
+
+
+@pytest.mark.parametrize("how", SUMMARY_DAMAGE)
+def test_a_damaged_summary_is_rebuilt_from_its_events_files(shared, how, caplog):
+    after_run(shared, "older", PUBLISH)  # every event's summary is written
+    damage_summary(shared, "older", how)
+
+    assert after_run(shared, "newer", PUBLISH) == []
+    html = (shared / "index.html").read_text(encoding="utf-8")
+    assert [a["data-event"] for _, a in elements(html) if "data-event" in a] == ["newer", "older"]
+    assert "rebuilding the summary of older" in caplog.text
+    assert json.loads(index.summary_path(shared, "older").read_text(encoding="utf-8"))["title"] == "The older event"
+
+
+@pytest.mark.parametrize("how", SUMMARY_DAMAGE)
+def test_a_damaged_summary_of_a_damaged_brief_costs_only_its_own_entry_with_a_warning(shared, how, caplog):
+    after_run(shared, "older", PUBLISH)
+    damage_summary(shared, "older", how)
+    damage_event(shared, "older", "not-json")
+    publish_event(shared, "fresh", "A fresh event")
+
+    (warning,) = after_run(shared, "fresh", PUBLISH)
+    html = (shared / "index.html").read_text(encoding="utf-8")
+    assert [a["data-event"] for _, a in elements(html) if "data-event" in a] == ["fresh", "newer"]
+    assert warning.startswith("the index leaves out older: ") and warning in caplog.text
+
+
+def test_a_brief_published_without_its_index_update_is_listed_by_the_next_one(tmp_path, monkeypatch):
+    """A run killed between its publish and the index update leaves its event's summary a version
+    behind (or a status behind): the next rewrite, by any event's run, rebuilds that summary."""
+    monkeypatch.setattr(publish_module, "dt", types.SimpleNamespace(datetime=Clock, timezone=dt.timezone))
+    publish_event(tmp_path, "a", "Event a")
+    after_run(tmp_path, "a", PUBLISH)
+    monkeypatch.setattr(Clock, "at", Clock.at + dt.timedelta(days=1))
+    publish_event(tmp_path, "a", "Event a, the next night")  # killed before its after_run
+    write_status(tmp_path, "a", 4, "killed")
+    publish_event(tmp_path, "b", "Event b")
+    after_run(tmp_path, "b", PUBLISH)
+
+    entry = next(e for e in feedparser.parse((tmp_path / "feed.xml").read_bytes()).entries if e.id.endswith(":a"))
+    assert entry.title == "Event a, the next night" and entry.updated == "2026-01-06T22:00:00+00:00"
+    assert "(exit 4); showing the brief of" in (tmp_path / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_failing_ray_step_shows_on_the_index_beside_the_published_brief(tmp_path):
+    """A failure under executor=ray is recorded as a local run's is (runner.record_failure): its
+    status, its event's summary, and the index and feed that show it. The step runs here in this
+    process, as a Ray worker runs it."""
+    import pickle
+
+    from summarize.runtime.executor import _row, read_step
+
+    publish_event(tmp_path, "lee_beijing", "Lee visits China")
+    after_run(tmp_path, "lee_beijing", PUBLISH)
+    cfg = compose_settings("+event=lee_beijing", f"paths.shared_dir={tmp_path}", f"event.inputs={tmp_path / 'missing'}")
+
+    row = read_step(_row("lee_beijing", str(tmp_path / "run"), "new", payload=pickle.dumps(cfg)))
+
+    assert (row["status"], row["code"]) == ("failed", 3)
+    assert json.loads(index.summary_path(tmp_path, "lee_beijing").read_text())["failure"]["exit_code"] == 3
+    assert "(exit 3); showing the brief of" in (tmp_path / "index.html").read_text(encoding="utf-8")
+    (entry,) = feedparser.parse((tmp_path / "feed.xml").read_bytes()).entries
+    assert "The last run failed at" in entry.content[0].value

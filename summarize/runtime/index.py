@@ -1,16 +1,21 @@
 """The shared folder's front page and feed: every event's latest brief, newest first.
 
-    index.html                          each event: title, time, first sentence, links to its files
+    index.html                          each event: title, time, lede, links to its files
     feed.xml                            the same as an Atom feed (RFC 4287), one entry per event
     .summarize/status/<event>.json      the event's last run: its failure, or the time it succeeded
-    .summarize/index.lock               held while the two pages are rewritten
+    .summarize/summaries/<event>.json   what the two pages show of the event (`EventEntry`)
+    .summarize/index.lock               held while summaries and the two pages are rewritten
     .summarize/pages.SHA256SUMS         the two pages' sums as last written (runtime/checksums.py)
 
-Both pages are built by reading every <event>/current/brief.json, not from one run's memory, so
-that runs of different events finishing together all appear: each run rewrites them from what is
-published, under the lock, and each file is replaced by a rename (a reader sees the old page or
-the new one). The lock is not in .summarize/locks/, where an event named "index" has its own.
-A run that finds either page not as the last rewrite left it (deleted, cut short, replaced)
+Both pages are rebuilt from the events' small summaries, not from one run's memory, so that runs
+of different events finishing together all appear, and not from every event's brief.json, so that
+a publish costs the same with 1 or 1,000 events in the folder (bench/index_scaling.py). A run
+rewrites its own event's summary from its brief.json and status, then the pages from all the
+summaries, under the lock; each file is replaced by a rename (a reader sees the old page or the
+new one). A summary that is missing (an event published before summaries, or by a run killed
+before it wrote one), of another version than the event's `current`, or damaged is rebuilt from
+that event's files. The lock is not in .summarize/locks/, where an event named "index" has its
+own. A run that finds either page not as the last rewrite left it (deleted, cut short, replaced)
 rewrites both, even when it publishes nothing.
 """
 
@@ -26,13 +31,16 @@ import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
+from markupsafe import escape
+
 from summarize.runtime.checksums import files_match_sums, sums_text
 from summarize.runtime.files import write_atomic
 from summarize.runtime.layout import ADMIN_DIR, BriefFiles
 from summarize.runtime.lock import EventLock
 from summarize.runtime.render import CSP, html_environment
+from summarize.runtime.versions import STAMP_FORMAT, is_stamp
 from summarize.settings import PublishSettings, is_plain_name
-from summarize.types import count_sources, coverage_phrase
+from summarize.types import count_sources, counted, coverage_phrase
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +49,10 @@ FEED_NAME = "feed.xml"
 PAGES_SUMS = f"{ADMIN_DIR}/pages.SHA256SUMS"  # relative to the shared folder, as `sha256sum -c` reads it there
 # Rewriting the pages takes milliseconds; a run waiting longer than this gives up with a warning.
 INDEX_LOCK_TIMEOUT_S = 60.0
-# The entry's summary: the brief's first sentences, enough to tell the event from the others.
-SUMMARY_SENTENCES = 2
+SUMMARIES_DIR = f"{ADMIN_DIR}/summaries"
+# A feed entry's id: the same for every version of an event's brief, so that a feed reader shows
+# a republished brief as the same item updated, not as a new one (its <updated> changes).
+ENTRY_ID_PREFIX = "tag:summarize,2026:"
 
 
 @dataclass(frozen=True)
@@ -56,23 +66,59 @@ class Failure:
 
 @dataclass(frozen=True)
 class EventEntry:
-    """One event on the index: its latest brief, and its last run's failure if that came after it."""
+    """One event on the index and in the feed: its latest brief, and its last run's failure if
+    that came after it. Kept as the event's summary (`record`, `from_record`)."""
 
     event_id: str
     title: str
-    generated_at: dt.datetime
+    generated_at: dt.datetime  # the latest brief's
+    published_at: dt.datetime  # the event's first brief's
     date: str | None
     version: str | None
-    first_sentences: tuple[str, ...]
-    outlets: int
+    lede: str
+    outlets: tuple[str, ...]
+    sources: int  # independent sources: outlets carrying copies of one article count once
     disagreements: int
+    categories: tuple[str, ...]  # the brief's section labels
     has_html: bool
     failure: Failure | None
-    sources: int = 0  # independent sources: outlets carrying copies of one article count once
 
     @property
     def coverage(self) -> str:
-        return coverage_phrase(self.outlets, self.sources)
+        return coverage_phrase(len(self.outlets), self.sources)
+
+    @property
+    def entry_id(self) -> str:
+        return ENTRY_ID_PREFIX + self.event_id
+
+    def record(self) -> dict:
+        failure = self.failure and {"at": self.failure.at.isoformat(), "exit_code": self.failure.exit_code, "message": self.failure.message}
+        return dataclasses.asdict(self) | {
+            "generated_at": self.generated_at.isoformat(), "published_at": self.published_at.isoformat(), "failure": failure,
+        }
+
+    @classmethod
+    def from_record(cls, record: dict) -> EventEntry:
+        """The entry a summary holds; raises KeyError, TypeError or ValueError when a field is
+        missing or not of its type (the index then rebuilds it from the event's files)."""
+        failure = record["failure"]
+        if failure is not None:
+            failure = Failure(aware_time(failure["at"]), typed(failure, "exit_code", int), typed(failure, "message", str))
+        return cls(
+            event_id=typed(record, "event_id", str),
+            title=typed(record, "title", str),
+            generated_at=aware_time(record["generated_at"]),
+            published_at=aware_time(record["published_at"]),
+            date=optional_text(record, "date"),
+            version=optional_text(record, "version"),
+            lede=typed(record, "lede", str),
+            outlets=texts(record, "outlets"),
+            sources=typed(record, "sources", int),
+            disagreements=typed(record, "disagreements", int),
+            categories=texts(record, "categories"),
+            has_html=typed(record, "has_html", bool),
+            failure=failure,
+        )
 
 
 class DamagedFile(ValueError):
@@ -118,6 +164,20 @@ def listed(record: dict, key: str) -> list:
     if not isinstance(value, list):
         raise ValueError(f"{key!r} is a {type(value).__name__}, not a list")
     return value
+
+
+def typed(record: dict, key: str, kind: type):
+    value = record[key]
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise ValueError(f"{key!r} is a {type(value).__name__}, not {kind.__name__}")
+    return value
+
+
+def texts(record: dict, key: str) -> tuple[str, ...]:
+    values = listed(record, key)
+    if not all(isinstance(value, str) for value in values):
+        raise ValueError(f"{key!r} holds something other than text")
+    return tuple(values)
 
 
 def optional_text(record: dict, key: str) -> str | None:
@@ -179,25 +239,54 @@ def independent_sources(document: dict) -> int:
     return count_sources(listed(document, "outlets"), listed(document, "copies"))
 
 
-def first_sentences(document: dict) -> tuple[str, ...]:
-    """What the entry shows of the brief: its lede (what happened), then the sentences after it;
-    a brief without one (published before ledes) by its first sentences."""
-    records = [s for section in listed(document, "sections") for s in listed(section, "sentences")]
-    lede = document.get("lede")
-    if lede is not None:
-        if not isinstance(lede, dict):
-            raise ValueError(f"'lede' is a {type(lede).__name__}, not an object")
-        records = [lede, *(r for r in records if r != lede)]
-    shown = [s["shown"] for s in records]
-    if not all(isinstance(text, str) for text in shown):
-        raise ValueError("a sentence's 'shown' is not text")
-    return tuple(shown[:SUMMARY_SENTENCES])
+def lede(document: dict) -> str:
+    """The sentence that says what happened, as the index and the feed show it: brief.json's lede;
+    for a brief published before ledes, its first sentence."""
+    record = document.get("lede")
+    if record is not None:
+        if not isinstance(record, dict) or not isinstance(record.get("shown"), str):
+            raise ValueError("'lede' is not a sentence with its 'shown' text")
+        return record["shown"]
+    for section in listed(document, "sections"):
+        for sentence in listed(section, "sentences"):
+            if not isinstance(sentence["shown"], str):
+                raise ValueError("a sentence's 'shown' is not text")
+            return sentence["shown"]
+    return ""
 
 
-def event_entry(shared_dir: Path, event_id: str, files: BriefFiles) -> EventEntry:
+def section_labels(document: dict) -> tuple[str, ...]:
+    labels = tuple(section["label"] for section in listed(document, "sections"))
+    if not all(isinstance(label, str) for label in labels):
+        raise ValueError("a section's 'label' is not text")
+    return labels
+
+
+def linked_version(folder: Path) -> str | None:
+    """The version <event>/current links to (None for a brief published before versions)."""
+    current = folder / "current"
+    return Path(os.readlink(current)).name if current.is_symlink() else None
+
+
+def first_published(folder: Path, previous: EventEntry | None, generated_at: dt.datetime) -> dt.datetime:
+    """When the event's first brief was published: kept in its summary from one brief to the next;
+    without a summary to keep it (lost, or from before summaries), the oldest version kept."""
+    if previous is not None:
+        return min(previous.published_at, generated_at)
+    with contextlib.suppress(OSError):
+        stamps = sorted(p.name for p in (folder / "versions").iterdir() if is_stamp(p.name))
+        if stamps:
+            oldest = dt.datetime.strptime(stamps[0], STAMP_FORMAT).replace(tzinfo=dt.timezone.utc)
+            return min(oldest, generated_at)
+    return generated_at
+
+
+def event_entry(shared_dir: Path, event_id: str, files: BriefFiles, previous: EventEntry | None = None) -> EventEntry:
     """The entry of an event that has published (its folder has `current`), from its brief.json
-    and status; raises DamagedFile or OSError when either does not read as this project writes it."""
+    and status, and `previous`, its last summary if any; raises DamagedFile or OSError when either
+    file does not read as this project writes it."""
     folder = shared_dir / event_id
+    version = linked_version(folder)
     path = folder / "current" / files.json
     with reading(path):
         document = json_object(path)
@@ -209,29 +298,91 @@ def event_entry(shared_dir: Path, event_id: str, files: BriefFiles) -> EventEntr
             event_id=event_id,
             title=optional_text(event, "title") or event_id,
             generated_at=generated_at,
+            published_at=first_published(folder, previous, generated_at),
             date=optional_text(event, "date"),
-            version=Path(os.readlink(folder / "current")).name if (folder / "current").is_symlink() else None,
-            first_sentences=first_sentences(document),
-            outlets=len(listed(document, "outlets")),
+            version=version,
+            lede=lede(document),
+            outlets=texts(document, "outlets"),
             sources=independent_sources(document),
             disagreements=len(listed(document, "disagreements")),
+            categories=section_labels(document),
             has_html=(folder / files.html).is_file(),
             failure=None,
         )
     return dataclasses.replace(entry, failure=last_failure(shared_dir, event_id, generated_at))
 
 
+def summary_path(shared_dir: Path, event_id: str) -> Path:
+    return shared_dir / SUMMARIES_DIR / f"{event_id}.json"
+
+
+def status_stamp(shared_dir: Path, event_id: str) -> int | None:
+    """When the event's status was last written (ns; None without one). A summary keeps the stamp
+    of the status it was made from: one made before the status changed is out of date."""
+    try:
+        return status_path(shared_dir, event_id).stat().st_mtime_ns
+    except FileNotFoundError:
+        return None
+
+
+def read_summary(shared_dir: Path, event_id: str) -> tuple[EventEntry, int | None] | None:
+    """The event's summary and the stamp of the status it was made from (None when it has no
+    summary); raises DamagedFile or OSError."""
+    path = summary_path(shared_dir, event_id)
+    with reading(path):
+        try:
+            record = json_object(path)
+        except FileNotFoundError:
+            return None
+        entry = EventEntry.from_record(record)
+        if entry.event_id != event_id:
+            raise ValueError(f"it is the summary of {entry.event_id!r}")
+        stamp = record["status_stamp"]
+        if stamp is not None and not isinstance(stamp, int):
+            raise ValueError(f"'status_stamp' is a {type(stamp).__name__}")
+    return entry, stamp
+
+
+def write_summary(shared_dir: Path, entry: EventEntry, stamp: int | None) -> None:
+    record = entry.record() | {"status_stamp": stamp}
+    write_atomic(summary_path(shared_dir, entry.event_id), json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def current_entry(shared_dir: Path, event_id: str, files: BriefFiles) -> EventEntry:
+    """The event's entry as its summary keeps it: a few hundred bytes, whatever its brief's size.
+    A summary that is missing, damaged, of another version than the event's `current` or of an
+    older status is rebuilt from the event's brief.json and status, and rewritten; raises
+    DamagedFile or OSError when those do not read either."""
+    # Both stamps are taken before anything is read: a change while reading leaves the summary
+    # out of date, and so rebuilt next time, never up to date in name only.
+    stamp, version = status_stamp(shared_dir, event_id), linked_version(shared_dir / event_id)
+    try:
+        summary = read_summary(shared_dir, event_id)
+    except (DamagedFile, OSError) as exc:
+        log.warning("rebuilding the summary of %s: %s", event_id, exc)
+        summary = None
+    if summary is not None and summary[0].version == version and summary[1] == stamp:
+        return summary[0]
+    entry = event_entry(shared_dir, event_id, files, previous=summary and summary[0])
+    try:
+        write_summary(shared_dir, entry, stamp)
+    except OSError as exc:  # the entry stands: the next rewrite tries again
+        log.warning("could not write the summary of %s: %s", event_id, exc)
+    return entry
+
+
 def scan(shared_dir: Path, files: BriefFiles) -> tuple[list[EventEntry], list[str]]:
     """Every event that has published, newest first, and one warning line per event left out
-    because its brief.json or status is damaged: one damaged event costs only its own entry. An
-    event that never published (a failed run of a mistyped id) is not listed: the public index
-    shows briefs, and the failures of events that have one."""
+    because neither its summary nor its brief.json and status read as this project writes them:
+    one damaged event costs only its own entry. An event that never published (a failed run of a
+    mistyped id) is not listed: the public index shows briefs, and the failures of events that
+    have one."""
     # `current` as a link, even a dangling one: an event whose brief was removed by hand is warned of.
     names = sorted(p.name for p in shared_dir.iterdir() if is_plain_name(p.name) and os.path.lexists(p / "current"))
     entries, warnings = [], []
     for name in names:
         try:
-            entries.append(event_entry(shared_dir, name, files))
+            entries.append(current_entry(shared_dir, name, files))
         except (DamagedFile, OSError) as exc:
             warnings.append(f"the index leaves out {name}: {exc}")
             log.warning("%s", warnings[-1])
@@ -249,15 +400,38 @@ def default_feed_id(shared_dir: Path) -> str:
     return f"tag:summarize,2026:{urllib.parse.quote(shared_dir.resolve().name or 'shared')}"
 
 
-def render_pages(entries: list[EventEntry], feed_id: str, files: BriefFiles) -> dict[str, str]:
+def page_url(base_url: str | None, path: str) -> str:
+    """A link to `path` in the shared folder: absolute under publish.base_url, else relative to
+    the page linking (index.html and feed.xml are at the folder's root)."""
+    return f"{base_url.rstrip('/')}/{path}" if base_url else path
+
+
+def entry_html(entry: EventEntry) -> str:
+    """The feed entry's content, as HTML (the template escapes it once more into the XML): the
+    lede, who reports the event, how many disagreements the brief lists, and a failed last run."""
+    disputes = counted(entry.disagreements, "disagreement")
+    parts = [
+        escape(entry.lede) if entry.lede else "",
+        f"Reported by {escape(', '.join(entry.outlets))} ({escape(entry.coverage)}).",
+        f"{disputes} between sources{', listed in the brief' if entry.disagreements else ''}.",
+    ]
+    if entry.failure:
+        parts.append(f"The last run failed at {shown_time(entry.failure.at)} (exit {entry.failure.exit_code}); this is the brief of {shown_time(entry.generated_at)}.")
+    return "".join(f"<p>{part}</p>" for part in parts if part)
+
+
+def render_pages(entries: list[EventEntry], feed_id: str, files: BriefFiles, base_url: str | None = None) -> dict[str, str]:
     environment = html_environment()
     environment.filters["shown_time"] = shown_time
+    environment.filters["entry_html"] = entry_html
+    environment.globals["url"] = lambda path: page_url(base_url, path)
     generated = now()
     context = {
         "entries": entries,
         "generated_at": generated,
         "updated": max((e.generated_at for e in entries), default=None),
         "feed_id": feed_id,
+        "base_url": base_url,
         "csp": CSP,
         "files": files,
     }
@@ -268,14 +442,20 @@ def render_pages(entries: list[EventEntry], feed_id: str, files: BriefFiles) -> 
 
 
 def update_index(
-    shared_dir: Path, files: BriefFiles, *, feed_id: str | None = None, lock_timeout_s: float = INDEX_LOCK_TIMEOUT_S
+    shared_dir: Path,
+    files: BriefFiles,
+    *,
+    feed_id: str | None = None,
+    base_url: str | None = None,
+    lock_timeout_s: float = INDEX_LOCK_TIMEOUT_S,
 ) -> list[str]:
-    """Rewrite index.html and feed.xml at the root of `shared_dir` from every published brief,
-    each event's files named as `files` names them; returns a warning line per event left out."""
+    """Rewrite index.html and feed.xml at the root of `shared_dir` from every published event's
+    summary, each event's files named as `files` names them, the feed's links under `base_url`
+    when given; returns a warning line per event left out."""
     shared_dir = Path(shared_dir)
     with EventLock(shared_dir / ADMIN_DIR / "index.lock", lock_timeout_s):
         entries, warnings = scan(shared_dir, files)
-        pages = render_pages(entries, feed_id or default_feed_id(shared_dir), files)
+        pages = render_pages(entries, feed_id or default_feed_id(shared_dir), files, base_url)
         for name, content in pages.items():
             write_atomic(shared_dir / name, content)
         # Last: a kill before it leaves sums that do not match, and the next run rewrites the pages.
@@ -296,7 +476,7 @@ def after_run(
     A failure here is a warning: the brief, or the run's own error, is what the run reports."""
     try:
         write_status(Path(shared_dir), event_id, exit_code, message)
-        return update_index(Path(shared_dir), BriefFiles.of(publish), feed_id=publish.feed_id)
+        return update_index(Path(shared_dir), BriefFiles.of(publish), feed_id=publish.feed_id, base_url=publish.base_url)
     except Exception as exc:  # noqa: BLE001 - nothing here may fail the run
         log.warning("could not update the index of %s: %s", shared_dir, exc)
         return [f"could not update the index of {shared_dir}: {exc}"]
