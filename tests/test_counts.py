@@ -162,6 +162,7 @@ def test_an_index_of_a_brief_json_without_the_count_counts_from_its_copies(publi
     path = tmp_path / "test_event" / "brief.json"
     old = {k: v for k, v in out["json"].items() if k not in ("independent_sources", "coverage")}
     path.resolve().write_text(json.dumps(old), encoding="utf-8")
+    (tmp_path / ".summarize" / "summaries" / "test_event.json").unlink()  # published before summaries too
     update_index(tmp_path, FILES)
     (entry,) = [m for m in texts((tmp_path / "index.html").read_text(encoding="utf-8"), "meta") if "brief of" in m]
     assert f" · {COVERAGE} · " in entry

@@ -160,6 +160,7 @@ def test_a_republished_event_keeps_its_feed_entry_and_updates_it(tmp_path, monke
 
 
 def test_a_base_url_makes_the_feeds_links_absolute_and_names_the_feed(shared):
+    update_index(shared, FILES)  # the events' summaries keep parts rendered without one
     update_index(shared, FILES, base_url="https://news.example.org/briefs")
     parsed = feedparser.parse((shared / "feed.xml").read_bytes())
     assert parsed.bozo == 0
@@ -384,16 +385,16 @@ def test_a_publish_reads_only_its_own_events_brief_json(tmp_path, monkeypatch):
     for name in ("a", "b", "c"):
         publish_event(tmp_path, name, f"Event {name}")
         after_run(tmp_path, name, PUBLISH)
-    read = []
-    real = index.json_object
-    monkeypatch.setattr(index, "json_object", lambda path: read.append(path.relative_to(tmp_path).as_posix()) or real(path))
+    briefs, summaries = [], []
+    json_object, read_summary = index.json_object, index.read_summary
+    monkeypatch.setattr(index, "json_object", lambda path: briefs.append(path.relative_to(tmp_path).as_posix()) or json_object(path))
+    monkeypatch.setattr(index, "read_summary", lambda shared, event: summaries.append(event) or read_summary(shared, event))
 
     publish_event(tmp_path, "b", "Event b, updated")
     assert after_run(tmp_path, "b", PUBLISH) == []
 
-    assert [p for p in read if p.endswith("brief.json")] == ["b/current/brief.json"]
-    # b's own summary too: it keeps when b's first brief was published.
-    assert sorted(p for p in read if "/summaries/" in p) == [f".summarize/summaries/{n}.json" for n in ("a", "b", "c")]
+    assert [p for p in briefs if p.endswith("brief.json")] == ["b/current/brief.json"]
+    assert sorted(summaries) == ["a", "b", "c"]  # b's too: it keeps when b's first brief was published
     titles = [e.findtext(f"{ATOM}title") for e in ET.parse(tmp_path / "feed.xml").getroot().findall(f"{ATOM}entry")]
     assert titles == ["Event b, updated", "Event c", "Event a"]
 
@@ -408,16 +409,22 @@ def damage_summary(shared, event_id: str, how: str) -> None:
         record = [record]
     elif how == "title-a-number":
         record["title"] = 7
+    elif how == "version-a-number":
+        record["version"] = 7
     elif how == "time-without-timezone":
         record["generated_at"] = "2026-01-05T10:00:00"
     elif how == "another-events":
         record["event_id"] = "newer"
     elif how == "no-status-stamp":
         del record["status_stamp"]
+    elif how == "a-part-not-text":
+        record["parts"]["index"] = 5
     path.write_text(json.dumps(record), encoding="utf-8")
 
 
-SUMMARY_DAMAGE = ["not-json", "a-list", "title-a-number", "time-without-timezone", "another-events", "no-status-stamp"]
+SUMMARY_DAMAGE = [
+    "not-json", "a-list", "version-a-number", "time-without-timezone", "another-events", "no-status-stamp", "a-part-not-text"
+]
 
 
 @pytest.mark.parametrize("how", SUMMARY_DAMAGE)
@@ -430,6 +437,18 @@ def test_a_damaged_summary_is_rebuilt_from_its_events_files(shared, how, caplog)
     assert [a["data-event"] for _, a in elements(html) if "data-event" in a] == ["newer", "older"]
     assert "rebuilding the summary of older" in caplog.text
     assert json.loads(index.summary_path(shared, "older").read_text(encoding="utf-8"))["title"] == "The older event"
+
+
+def test_a_summarys_entry_is_read_whole_when_its_parts_are_rendered_again(shared, caplog):
+    """A rewrite reads of each summary what orders the pages and the parts they show; a field
+    only the parts' rendering reads (the title) is checked when they are rendered again."""
+    after_run(shared, "older", PUBLISH)
+    damage_summary(shared, "older", "title-a-number")
+    update_index(shared, FILES, base_url="https://news.example.org/")  # new parts for every event
+
+    assert "rebuilding the summary of older" in caplog.text
+    titles = {e.title: e.link for e in feedparser.parse((shared / "feed.xml").read_bytes()).entries}
+    assert titles["The older event"] == "https://news.example.org/older/brief.html"
 
 
 @pytest.mark.parametrize("how", SUMMARY_DAMAGE)

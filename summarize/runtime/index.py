@@ -27,16 +27,19 @@ import datetime as dt
 import json
 import logging
 import os
+import sys
 import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
 from markupsafe import escape
 
-from summarize.runtime.checksums import files_match_sums, sums_text
+from summarize.runtime.checksums import files_match_sums, sha256_hex, sums_text
 from summarize.runtime.files import write_atomic
 from summarize.runtime.layout import ADMIN_DIR, BriefFiles
 from summarize.runtime.lock import EventLock
+import summarize.types
+from summarize.runtime import render as render_module
 from summarize.runtime.render import CSP, html_environment
 from summarize.runtime.versions import STAMP_FORMAT, is_stamp
 from summarize.settings import PublishSettings, is_plain_name
@@ -142,7 +145,7 @@ def aware_time(value: object) -> dt.datetime:
 
 
 @contextlib.contextmanager
-def reading(path: Path):
+def reading(path: Path | str):
     """Any error of a file's content inside the block becomes a DamagedFile naming the file."""
     try:
         yield
@@ -262,12 +265,6 @@ def section_labels(document: dict) -> tuple[str, ...]:
     return labels
 
 
-def linked_version(folder: Path) -> str | None:
-    """The version <event>/current links to (None for a brief published before versions)."""
-    current = folder / "current"
-    return Path(os.readlink(current)).name if current.is_symlink() else None
-
-
 def first_published(folder: Path, previous: EventEntry | None, generated_at: dt.datetime) -> dt.datetime:
     """When the event's first brief was published: kept in its summary from one brief to the next;
     without a summary to keep it (lost, or from before summaries), the oldest version kept."""
@@ -286,7 +283,7 @@ def event_entry(shared_dir: Path, event_id: str, files: BriefFiles, previous: Ev
     and status, and `previous`, its last summary if any; raises DamagedFile or OSError when either
     file does not read as this project writes it."""
     folder = shared_dir / event_id
-    version = linked_version(folder)
+    version = current_link(str(shared_dir), event_id)
     path = folder / "current" / files.json
     with reading(path):
         document = json_object(path)
@@ -316,78 +313,137 @@ def summary_path(shared_dir: Path, event_id: str) -> Path:
     return shared_dir / SUMMARIES_DIR / f"{event_id}.json"
 
 
-def status_stamp(shared_dir: Path, event_id: str) -> int | None:
+# The hot path below reads every event's summary on every rewrite: plain string paths and os
+# calls, since pathlib's own work per path cost more than the reads (bench/index_scaling.py).
+
+
+def status_stamp(shared_dir: str, event_id: str) -> int | None:
     """When the event's status was last written (ns; None without one). A summary keeps the stamp
     of the status it was made from: one made before the status changed is out of date."""
     try:
-        return status_path(shared_dir, event_id).stat().st_mtime_ns
+        return os.stat(os.path.join(shared_dir, ADMIN_DIR, "status", f"{event_id}.json")).st_mtime_ns
     except FileNotFoundError:
         return None
 
 
-def read_summary(shared_dir: Path, event_id: str) -> tuple[EventEntry, int | None] | None:
-    """The event's summary and the stamp of the status it was made from (None when it has no
-    summary); raises DamagedFile or OSError."""
-    path = summary_path(shared_dir, event_id)
+def current_link(shared_dir: str, event_id: str) -> str | None:
+    """The version <event>/current links to (None for a brief published before versions)."""
+    try:
+        return os.path.basename(os.readlink(os.path.join(shared_dir, event_id, "current")))
+    except OSError:  # not a link: a folder of a brief from before versions, or gone
+        return None
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What the index keeps of one event (.summarize/summaries/<event>.json): its entry's record,
+    the stamp of the status it was made from, and its parts of the two pages (`Pages.parts`). A
+    rewrite reads of each summary only what orders the pages and what they show (the parts); the
+    entry is read whole only when its parts are rendered again."""
+
+    record: dict  # EventEntry.record()
+    generated_at: dt.datetime
+    version: str | None
+    status_stamp: int | None
+    parts: dict[str, str]
+
+    @classmethod
+    def of(cls, entry: EventEntry, status_stamp: int | None, parts: dict[str, str]) -> Summary:
+        return cls(entry.record(), entry.generated_at, entry.version, status_stamp, parts)
+
+    @classmethod
+    def from_record(cls, record: object, event_id: str) -> Summary:
+        """The summary a file holds; raises KeyError, TypeError or ValueError when it is not one."""
+        if not isinstance(record, dict):
+            raise ValueError(f"a JSON {type(record).__name__}, not an object")
+        if record["event_id"] != event_id:
+            raise ValueError(f"it is the summary of {record['event_id']!r}")
+        stamp, parts = record["status_stamp"], record["parts"]
+        if stamp is not None and (not isinstance(stamp, int) or isinstance(stamp, bool)):
+            raise ValueError(f"'status_stamp' is a {type(stamp).__name__}")
+        if not isinstance(parts, dict) or not all(isinstance(parts.get(k), str) for k in PAGE_PARTS):
+            raise ValueError("'parts' is not the pages' parts")
+        return cls(record, aware_time(record["generated_at"]), optional_text(record, "version"), stamp, parts)
+
+    def as_record(self) -> dict:
+        return self.record | {"status_stamp": self.status_stamp, "parts": self.parts}
+
+    def entry(self) -> EventEntry:
+        return EventEntry.from_record(self.record)
+
+
+def read_summary(shared_dir: str, event_id: str) -> Summary | None:
+    """The event's summary (None when it has none); raises DamagedFile or OSError."""
+    path = f"{shared_dir}/{SUMMARIES_DIR}/{event_id}.json"
     with reading(path):
         try:
-            record = json_object(path)
+            with open(path, "rb") as handle:  # bytes: json reads UTF-8, without a text layer per file
+                return Summary.from_record(json.loads(handle.read()), event_id)
         except FileNotFoundError:
             return None
-        entry = EventEntry.from_record(record)
-        if entry.event_id != event_id:
-            raise ValueError(f"it is the summary of {entry.event_id!r}")
-        stamp = record["status_stamp"]
-        if stamp is not None and not isinstance(stamp, int):
-            raise ValueError(f"'status_stamp' is a {type(stamp).__name__}")
-    return entry, stamp
 
 
-def write_summary(shared_dir: Path, entry: EventEntry, stamp: int | None) -> None:
-    record = entry.record() | {"status_stamp": stamp}
-    write_atomic(summary_path(shared_dir, entry.event_id), json.dumps(record, ensure_ascii=False) + "\n")
+def write_summary(shared_dir: Path, event_id: str, summary: Summary) -> None:
+    write_atomic(summary_path(shared_dir, event_id), json.dumps(summary.as_record(), ensure_ascii=False) + "\n")
 
 
-def current_entry(shared_dir: Path, event_id: str, files: BriefFiles) -> EventEntry:
-    """The event's entry as its summary keeps it: a few hundred bytes, whatever its brief's size.
-    A summary that is missing, damaged, of another version than the event's `current` or of an
-    older status is rebuilt from the event's brief.json and status, and rewritten; raises
-    DamagedFile or OSError when those do not read either."""
+def kept_entry(kept: Summary | None, event_id: str) -> EventEntry | None:
+    """The entry a summary keeps; None, with a warning, when it does not read."""
+    try:
+        return kept.entry() if kept is not None else None
+    except (KeyError, TypeError, ValueError) as exc:
+        log.warning("rebuilding the summary of %s: %s", event_id, exc)
+        return None
+
+
+def current_summary(shared_dir: Path, event_id: str, files: BriefFiles, pages: Pages) -> Summary:
+    """The event's summary, as kept: a few KiB, whatever its brief's size. One that is missing,
+    damaged, of another version than the event's `current` or of an older status is rebuilt from
+    the event's brief.json and status; one whose page parts another template or setting rendered
+    gets new ones; either is rewritten. Raises DamagedFile or OSError when the event's files do
+    not read either."""
     # Both stamps are taken before anything is read: a change while reading leaves the summary
     # out of date, and so rebuilt next time, never up to date in name only.
-    stamp, version = status_stamp(shared_dir, event_id), linked_version(shared_dir / event_id)
+    folder = str(shared_dir)
+    stamp, version = status_stamp(folder, event_id), current_link(folder, event_id)
     try:
-        summary = read_summary(shared_dir, event_id)
+        kept = read_summary(folder, event_id)
     except (DamagedFile, OSError) as exc:
         log.warning("rebuilding the summary of %s: %s", event_id, exc)
-        summary = None
-    if summary is not None and summary[0].version == version and summary[1] == stamp:
-        return summary[0]
-    entry = event_entry(shared_dir, event_id, files, previous=summary and summary[0])
+        kept = None
+    fresh = kept is not None and kept.version == version and kept.status_stamp == stamp
+    if fresh and kept.parts["key"] == pages.key:
+        return kept
+    entry = kept_entry(kept, event_id)
+    if not fresh or entry is None:
+        entry = event_entry(shared_dir, event_id, files, previous=entry)
+    summary = Summary.of(entry, stamp, pages.parts(entry))
     try:
-        write_summary(shared_dir, entry, stamp)
-    except OSError as exc:  # the entry stands: the next rewrite tries again
+        write_summary(shared_dir, event_id, summary)
+    except OSError as exc:  # the summary stands for this rewrite: the next one tries again
         log.warning("could not write the summary of %s: %s", event_id, exc)
-    return entry
+    return summary
 
 
-def scan(shared_dir: Path, files: BriefFiles) -> tuple[list[EventEntry], list[str]]:
+def scan(shared_dir: Path, files: BriefFiles, pages: Pages) -> tuple[list[Summary], list[str]]:
     """Every event that has published, newest first, and one warning line per event left out
     because neither its summary nor its brief.json and status read as this project writes them:
     one damaged event costs only its own entry. An event that never published (a failed run of a
     mistyped id) is not listed: the public index shows briefs, and the failures of events that
     have one."""
     # `current` as a link, even a dangling one: an event whose brief was removed by hand is warned of.
-    names = sorted(p.name for p in shared_dir.iterdir() if is_plain_name(p.name) and os.path.lexists(p / "current"))
-    entries, warnings = [], []
+    with os.scandir(shared_dir) as found:
+        names = sorted(e.name for e in found if is_plain_name(e.name) and os.path.lexists(os.path.join(e.path, "current")))
+    summaries, warnings = [], []
     for name in names:
         try:
-            entries.append(current_entry(shared_dir, name, files))
+            summaries.append(current_summary(shared_dir, name, files, pages))
         except (DamagedFile, OSError) as exc:
             warnings.append(f"the index leaves out {name}: {exc}")
             log.warning("%s", warnings[-1])
     # The version stamp (microseconds) orders briefs published within the same second.
-    return sorted(entries, key=lambda e: (e.generated_at, e.version or ""), reverse=True), warnings
+    newest_first = sorted(summaries, key=lambda s: (s.generated_at, s.version or ""), reverse=True)
+    return newest_first, warnings
 
 
 def shown_time(value: dt.datetime | str) -> str:
@@ -420,25 +476,56 @@ def entry_html(entry: EventEntry) -> str:
     return "".join(f"<p>{part}</p>" for part in parts if part)
 
 
-def render_pages(entries: list[EventEntry], feed_id: str, files: BriefFiles, base_url: str | None = None) -> dict[str, str]:
-    environment = html_environment()
-    environment.filters["shown_time"] = shown_time
-    environment.filters["entry_html"] = entry_html
-    environment.globals["url"] = lambda path: page_url(base_url, path)
-    generated = now()
-    context = {
-        "entries": entries,
-        "generated_at": generated,
-        "updated": max((e.generated_at for e in entries), default=None),
-        "feed_id": feed_id,
-        "base_url": base_url,
-        "csp": CSP,
-        "files": files,
-    }
-    return {
-        INDEX_NAME: environment.get_template("index.html.j2").render(context),
-        FEED_NAME: environment.get_template("feed.xml.j2").render(context),
-    }
+# Where index.html.j2 and feed.xml.j2 put the events' parts: literal template text, which no
+# printed value can hold (every value is escaped, and "<" with it).
+PARTS_MARK = "<!-- summarize: the events -->"
+PAGE_PARTS = ("key", "index", "feed")
+ENTRY_TEMPLATES = {"index": "index_entry.html.j2", "feed": "feed_entry.xml.j2"}
+PARTS_CODE = (sys.modules[__name__], render_module, summarize.types)
+
+
+class Pages:
+    """index.html and feed.xml, in two steps: each event's part of each page (its <li>, its
+    <entry>) is rendered once, when its summary is made, and kept in the summary; a rewrite puts
+    the kept parts into the pages, so that its cost barely grows with the number of events. The
+    parts are rendered by the same escaping environment as the pages; `key` names what they
+    depend on besides the entry (the templates, the files' names, the base URL), so that a
+    change of either renders them again."""
+
+    def __init__(self, files: BriefFiles, base_url: str | None = None):
+        self.files, self.base_url = files, base_url
+        self.environment = html_environment()
+        self.environment.filters["shown_time"] = shown_time
+        self.environment.filters["entry_html"] = entry_html
+        self.environment.globals["url"] = lambda path: page_url(base_url, path)
+        templates = [self.environment.loader.get_source(self.environment, name)[0] for name in ENTRY_TEMPLATES.values()]
+        # The code that renders them too (filters, escaping, how counts are worded): a new release
+        # renders every event's parts again once.
+        code = [Path(module.__file__).read_text(encoding="utf-8") for module in PARTS_CODE]
+        self.key = sha256_hex(json.dumps([templates, code, dataclasses.asdict(files), base_url]).encode("utf-8"))
+
+    def parts(self, entry: EventEntry) -> dict[str, str]:
+        context = {"e": entry, "files": self.files}
+        rendered = {page: self.environment.get_template(name).render(context) for page, name in ENTRY_TEMPLATES.items()}
+        return {"key": self.key} | rendered
+
+    def render(self, summaries: list[Summary], feed_id: str) -> dict[str, str]:
+        context = {
+            "events": len(summaries),
+            "generated_at": now(),
+            "updated": max((s.generated_at for s in summaries), default=None),
+            "feed_id": feed_id,
+            "base_url": self.base_url,
+            "csp": CSP,
+            "files": self.files,
+        }
+        pages = {}
+        for page_name, template, part in ((INDEX_NAME, "index.html.j2", "index"), (FEED_NAME, "feed.xml.j2", "feed")):
+            shell = self.environment.get_template(template).render(context)
+            if shell.count(PARTS_MARK) != 1:
+                raise RuntimeError(f"{template} must hold {PARTS_MARK!r} once")
+            pages[page_name] = shell.replace(PARTS_MARK, "".join(s.parts[part] for s in summaries))
+        return pages
 
 
 def update_index(
@@ -454,8 +541,9 @@ def update_index(
     when given; returns a warning line per event left out."""
     shared_dir = Path(shared_dir)
     with EventLock(shared_dir / ADMIN_DIR / "index.lock", lock_timeout_s):
-        entries, warnings = scan(shared_dir, files)
-        pages = render_pages(entries, feed_id or default_feed_id(shared_dir), files, base_url)
+        renderer = Pages(files, base_url)
+        summaries, warnings = scan(shared_dir, files, renderer)
+        pages = renderer.render(summaries, feed_id or default_feed_id(shared_dir))
         for name, content in pages.items():
             write_atomic(shared_dir / name, content)
         # Last: a kill before it leaves sums that do not match, and the next run rewrites the pages.
