@@ -394,12 +394,17 @@ def test_a_publish_reads_only_its_own_events_brief_json(tmp_path, monkeypatch):
     assert after_run(tmp_path, "b", PUBLISH) == []
 
     assert [p for p in briefs if p.endswith("brief.json")] == ["b/current/brief.json"]
-    assert sorted(summaries) == ["a", "b", "c"]  # b's too: it keeps when b's first brief was published
+    # Only b's summary, which keeps when b's first brief was published: the others' parts are
+    # the last rewrite's (pages.state.json), their versions and statuses unchanged.
+    assert summaries == ["b"]
     titles = [e.findtext(f"{ATOM}title") for e in ET.parse(tmp_path / "feed.xml").getroot().findall(f"{ATOM}entry")]
     assert titles == ["Event b, updated", "Event c", "Event a"]
 
 
 def damage_summary(shared, event_id: str, how: str) -> None:
+    """Break the event's summary; the last rewrite's record of the pages goes too (a rewrite cut
+    short), so that the next rewrite reads the summary."""
+    (shared / index.PAGES_STATE).unlink()
     path = index.summary_path(shared, event_id)
     record = json.loads(path.read_text(encoding="utf-8"))
     if how == "not-json":
@@ -500,3 +505,27 @@ def test_a_failing_ray_step_shows_on_the_index_beside_the_published_brief(tmp_pa
     assert "(exit 3); showing the brief of" in (tmp_path / "index.html").read_text(encoding="utf-8")
     (entry,) = feedparser.parse((tmp_path / "feed.xml").read_bytes()).entries
     assert "The last run failed at" in entry.content[0].value
+
+
+@pytest.mark.parametrize("damage", ["missing", "not-json", "not-a-list", "a-part-not-text"])
+def test_the_last_rewrites_record_is_only_a_shortcut(shared, damage, caplog):
+    """pages.state.json spares a rewrite the summaries of events that did not change; without it,
+    or damaged, every summary is read and the pages are the same."""
+    after_run(shared, "older", PUBLISH)
+    expected = (shared / "index.html").read_text(encoding="utf-8").split("updated <time")[0]
+    state = shared / index.PAGES_STATE
+    if damage == "missing":
+        state.unlink()
+    elif damage == "not-json":
+        state.write_text("[{")
+    elif damage == "not-a-list":
+        state.write_text("{}")
+    else:
+        records = json.loads(state.read_text())
+        records[0]["parts"]["feed"] = None
+        state.write_text(json.dumps(records))
+
+    assert update_index(shared, FILES) == []
+    assert (shared / "index.html").read_text(encoding="utf-8").split("updated <time")[0] == expected
+    assert len(json.loads(state.read_text())) == 2
+    assert (damage == "missing") != ("reading every event's summary" in caplog.text)

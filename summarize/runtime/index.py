@@ -4,6 +4,7 @@
     feed.xml                            the same as an Atom feed (RFC 4287), one entry per event
     .summarize/status/<event>.json      the event's last run: its failure, or the time it succeeded
     .summarize/summaries/<event>.json   what the two pages show of the event (`EventEntry`)
+    .summarize/pages.state.json         each event's parts of the pages as the last rewrite used them
     .summarize/index.lock               held while summaries and the two pages are rewritten
     .summarize/pages.SHA256SUMS         the two pages' sums as last written (runtime/checksums.py)
 
@@ -11,7 +12,8 @@ Both pages are rebuilt from the events' small summaries, not from one run's memo
 of different events finishing together all appear, and not from every event's brief.json, so that
 a publish costs the same with 1 or 1,000 events in the folder (bench/index_scaling.py). A run
 rewrites its own event's summary from its brief.json and status, then the pages from all the
-summaries, under the lock; each file is replaced by a rename (a reader sees the old page or the
+summaries, under the lock (it opens only the summaries of events whose version or status changed
+since the last rewrite: pages.state.json keeps the others' parts); each file is replaced by a rename (a reader sees the old page or the
 new one). A summary that is missing (an event published before summaries, or by a run killed
 before it wrote one), of another version than the event's `current`, or damaged is rebuilt from
 that event's files. The lock is not in .summarize/locks/, where an event named "index" has its
@@ -50,6 +52,10 @@ log = logging.getLogger(__name__)
 INDEX_NAME = "index.html"
 FEED_NAME = "feed.xml"
 PAGES_SUMS = f"{ADMIN_DIR}/pages.SHA256SUMS"  # relative to the shared folder, as `sha256sum -c` reads it there
+# What the last rewrite built the pages from: each event's parts and what decides whether they are
+# still its own (`Summary.STATE_FIELDS`), in one file, so that a rewrite opens only the summaries
+# of events that changed since. Only a shortcut: missing or damaged, every summary is read.
+PAGES_STATE = f"{ADMIN_DIR}/pages.state.json"
 # Rewriting the pages takes milliseconds; a run waiting longer than this gives up with a warning.
 INDEX_LOCK_TIMEOUT_S = 60.0
 SUMMARIES_DIR = f"{ADMIN_DIR}/summaries"
@@ -365,8 +371,15 @@ class Summary:
             raise ValueError("'parts' is not the pages' parts")
         return cls(record, aware_time(record["generated_at"]), optional_text(record, "version"), stamp, parts)
 
+    # What the pages' state keeps of a summary: what tells whether it is still the event's, and the parts.
+    STATE_FIELDS = ("event_id", "generated_at", "version", "status_stamp", "parts")
+
     def as_record(self) -> dict:
         return self.record | {"status_stamp": self.status_stamp, "parts": self.parts}
+
+    def state_record(self) -> dict:
+        record = self.as_record()
+        return {field: record[field] for field in self.STATE_FIELDS}
 
     def entry(self) -> EventEntry:
         return EventEntry.from_record(self.record)
@@ -396,16 +409,35 @@ def kept_entry(kept: Summary | None, event_id: str) -> EventEntry | None:
         return None
 
 
-def current_summary(shared_dir: Path, event_id: str, files: BriefFiles, pages: Pages) -> Summary:
-    """The event's summary, as kept: a few KiB, whatever its brief's size. One that is missing,
-    damaged, of another version than the event's `current` or of an older status is rebuilt from
-    the event's brief.json and status; one whose page parts another template or setting rendered
-    gets new ones; either is rewritten. Raises DamagedFile or OSError when the event's files do
-    not read either."""
+def read_pages_state(shared_dir: Path) -> dict[str, Summary]:
+    """The summaries the last rewrite built the pages from, by event ({} when there is no such
+    record, or it does not read: every summary is then read)."""
+    try:
+        with open(shared_dir / PAGES_STATE, "rb") as handle:
+            records = json.loads(handle.read())
+        if not isinstance(records, list):
+            raise ValueError(f"a JSON {type(records).__name__}, not a list")
+        return {record["event_id"]: Summary.from_record(record, record["event_id"]) for record in records}
+    except FileNotFoundError:
+        return {}
+    except (OSError, KeyError, TypeError, ValueError) as exc:
+        log.warning("reading every event's summary: %s: %s", shared_dir / PAGES_STATE, exc)
+        return {}
+
+
+def current_summary(shared_dir: Path, event_id: str, files: BriefFiles, pages: Pages, last: Summary | None = None) -> Summary:
+    """The event's summary, as kept: a few KiB, whatever its brief's size. `last`, the one the
+    last rewrite used, stands when the event's version and status are still its own; else the
+    summary file is read. One that is missing, damaged, of another version than the event's
+    `current` or of an older status is rebuilt from the event's brief.json and status; one whose
+    page parts another template or setting rendered gets new ones; either is rewritten. Raises
+    DamagedFile or OSError when the event's files do not read either."""
     # Both stamps are taken before anything is read: a change while reading leaves the summary
     # out of date, and so rebuilt next time, never up to date in name only.
     folder = str(shared_dir)
     stamp, version = status_stamp(folder, event_id), current_link(folder, event_id)
+    if last is not None and (last.version, last.status_stamp, last.parts["key"]) == (version, stamp, pages.key):
+        return last
     try:
         kept = read_summary(folder, event_id)
     except (DamagedFile, OSError) as exc:
@@ -434,10 +466,11 @@ def scan(shared_dir: Path, files: BriefFiles, pages: Pages) -> tuple[list[Summar
     # `current` as a link, even a dangling one: an event whose brief was removed by hand is warned of.
     with os.scandir(shared_dir) as found:
         names = sorted(e.name for e in found if is_plain_name(e.name) and os.path.lexists(os.path.join(e.path, "current")))
+    last = read_pages_state(shared_dir)
     summaries, warnings = [], []
     for name in names:
         try:
-            summaries.append(current_summary(shared_dir, name, files, pages))
+            summaries.append(current_summary(shared_dir, name, files, pages, last.get(name)))
         except (DamagedFile, OSError) as exc:
             warnings.append(f"the index leaves out {name}: {exc}")
             log.warning("%s", warnings[-1])
@@ -546,6 +579,7 @@ def update_index(
         pages = renderer.render(summaries, feed_id or default_feed_id(shared_dir))
         for name, content in pages.items():
             write_atomic(shared_dir / name, content)
+        write_atomic(shared_dir / PAGES_STATE, json.dumps([s.state_record() for s in summaries], ensure_ascii=False))
         # Last: a kill before it leaves sums that do not match, and the next run rewrites the pages.
         write_atomic(shared_dir / PAGES_SUMS, sums_text(pages))
     return warnings
