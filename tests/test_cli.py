@@ -168,14 +168,14 @@ def test_input_error_exits_3(failing_runs):
     tmp, result = failing_runs["empty-folder"]
 
     assert result.returncode == 3, result.stderr
-    assert one_line(result.stderr) == f"summarize: error: no article files (.txt, .md, .html, .htm) found at {tmp}/empty"
+    assert one_line(result.stderr) == f"summarize: error: no article files (.txt, .md, .html, .htm, .json, .jsonl) found at {tmp}/empty"
     assert not (tmp / "shared" / "lee_beijing").exists()
 
 
 @pytest.mark.parametrize(
     ("case", "message"),
     [
-        ("single-article", "summarize: error: 1 article file(s) at {tmp}/one: a multi-document brief needs read.min_articles=2"),
+        ("single-article", "summarize: error: 1 article(s) at {tmp}/one: a multi-document brief needs read.min_articles=2"),
         ("french", "summarize: error: all 2 articles of lee_beijing are in another language than event.language='en'"),
         ("missing-reference", "summarize: error: event.reference {tmp}/no-such-reference.txt: "),
     ],
