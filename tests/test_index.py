@@ -257,6 +257,20 @@ def test_a_skipped_run_clears_a_shown_failure_and_otherwise_leaves_the_index_alo
     assert "last_failure" not in json.loads(status_path(tmp_path, "lee_beijing").read_text())
 
 
+def test_a_skipped_run_brings_the_pages_up_to_a_brief_published_without_its_rewrite(tmp_path):
+    """A run stopped (SIGTERM) after publishing but before the index's rewrite leaves the pages a
+    version behind; the next run of the event, though it skips, shows the brief readers have."""
+    run = published_run(tmp_path)
+    later = dataclasses.replace(run.work.brief, sections=(
+        dataclasses.replace(run.work.brief.sections[0], sentences=(brief_sentence("Lee and Xi signed 15 deals.", "A"),)),
+    ), lede=None)
+    publish_brief(later, run.work.articles, {}, run.layout, run.settings.publish.keep_versions, key=run.key)
+    assert "Lee and Xi signed 15 deals." not in (tmp_path / "index.html").read_text(encoding="utf-8")
+
+    assert runner.publish_event(run, tmp_path / "run2")["status"] == "skipped"
+    assert "Lee and Xi signed 15 deals." in (tmp_path / "index.html").read_text(encoding="utf-8")
+
+
 @pytest.mark.parametrize("how", ["index-deleted", "index-truncated", "feed-garbage", "feed-deleted"])
 def test_a_skipped_run_repairs_a_missing_or_damaged_index_and_feed(tmp_path, how):
     """index.html and feed.xml are readers' pages too: a run that skips (nothing changed in the

@@ -590,6 +590,13 @@ def pages_intact(shared_dir: Path) -> bool:
     return files_match_sums(Path(shared_dir) / PAGES_SUMS, Path(shared_dir), (INDEX_NAME, FEED_NAME))
 
 
+def pages_show_current(shared_dir: Path, event_id: str) -> bool:
+    """Whether the pages' last rewrite showed the event's current version: a run stopped after
+    publishing, before the rewrite, leaves them a version behind until a run rewrites them."""
+    shown = read_pages_state(Path(shared_dir)).get(event_id)
+    return shown is not None and shown.version == current_link(str(shared_dir), event_id)
+
+
 def after_run(
     shared_dir: Path, event_id: str, publish: PublishSettings, exit_code: int | None = None, message: str = ""
 ) -> list[str]:

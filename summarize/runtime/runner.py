@@ -24,7 +24,7 @@ from pathlib import Path
 from summarize.errors import (
     BusyError, ExitCode, InputError, StopDeferred, SummarizeError, one_line, stop_behind, stops_after_publishing, without_folders,
 )
-from summarize.runtime.index import after_run, failure_recorded, pages_intact
+from summarize.runtime.index import after_run, failure_recorded, pages_intact, pages_show_current
 from summarize.runtime.layout import BriefFiles, SharedLayout
 from summarize.runtime.lock import EventLock
 from summarize.runtime.manifest import build_manifest, write_manifest
@@ -173,11 +173,12 @@ def publish_event(event: EventRun, run_dir: Path) -> dict:
         log.info("skipped: inputs, config and models are those of the published brief (force=true reruns)")
         outputs = layout.brief_paths()
         # A skip changes what readers see only by clearing a failure the index shows, or by
-        # repairing index.html and feed.xml when they are not as last written: a night of skipped
-        # events must not rewrite the index once per event.
-        warnings = []
-        if failure_recorded(layout.shared_dir, settings.event.id) or not pages_intact(layout.shared_dir):
-            warnings = after_run(layout.shared_dir, settings.event.id, settings.publish)
+        # repairing index.html and feed.xml when they are not as last written or still show an
+        # older brief (a run stopped before its rewrite): a night of skipped events must not
+        # rewrite the index once per event.
+        warnings, shared, event_id = [], layout.shared_dir, settings.event.id
+        if failure_recorded(shared, event_id) or not pages_intact(shared) or not pages_show_current(shared, event_id):
+            warnings = after_run(shared, event_id, settings.publish)
         return record_run(event, run_dir, "skipped", outputs, f"skipped {settings.event.id}", warnings)
     if event.work.brief is None:  # found unchanged without the lock (Ray's read step), changed since
         raise BusyError(f"the published brief of {settings.event.id} changed while this run read its inputs; run it again")
