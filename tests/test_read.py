@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import hashlib
+import json
 import os
 import threading
 from pathlib import Path
@@ -611,8 +612,6 @@ def test_utf16_without_a_byte_order_mark_is_binary_and_the_message_names_detect_
 
 
 # --- Article metadata: news-please and trafilatura JSON, JSON Lines, header lines (issue 24) -------------
-
-import json  # noqa: E402  (the section's own import, beside the helpers it serves)
 
 SECOND = "The two leaders signed fifteen agreements on trade, technology and the environment on Tuesday."
 
