@@ -4,7 +4,9 @@ a request. About 15 s: two pipeline runs and a few page loads."""
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -230,4 +232,39 @@ def test_hostile_articles_run_no_script_and_send_no_request_from_any_page(tmp_pa
         # Laid out at desktop and phone widths, the page still loads nothing.
         seen = layouts(shared / "lee_beijing" / "brief.html", (1280, 390))
         assert all(seen[width]["rows"] for width in (1280, 390))
+        assert server.hits == []
+
+
+def test_sources_link_out_only_to_web_addresses_and_the_page_requests_none(tmp_path, warm_encoder_pipeline):
+    """A source with an http(s) address links to it in the page the browser builds, opened without
+    an opener or a referrer; javascript:, data: and relative addresses are never links; and loading
+    the page requests nothing, the linked address included."""
+    shared_sentence = "President Lee Jae Myung met President Xi Jinping in Beijing on Monday for talks on trade."
+    with RecordingServer() as server:
+        addresses = {
+            "a.txt": f"{server.url}/world/summit?id=1&view=full",
+            "b.txt": "javascript:document.documentElement.setAttribute('data-pwned','link')",
+            "c.txt": "data:text/html,<script>alert(1)</script>",
+            "d.txt": "/world/summit.html",
+        }
+        inputs = tmp_path / "articles"
+        inputs.mkdir()
+        for name, url in addresses.items():
+            (inputs / name).write_text(
+                f"title: Lee meets Xi in Beijing ({name})\nurl: {url}\n\n{shared_sentence}\n"
+                "The two leaders signed agreements on trade, technology and the environment, officials in Seoul said.\n",
+                encoding="utf-8",
+            )
+        shared = tmp_path / "shared"
+        cfg = compose_settings("+event=lee_beijing", f"paths.shared_dir={shared}", f"event.inputs={inputs}", "~event.outlets")
+        warm_encoder_pipeline(cfg, run_dir=tmp_path / "run")
+
+        dom = rendered_dom(shared / "lee_beijing" / "brief.html")
+        outward = re.findall(r'<a [^>]*href="([^"#][^"]*)"[^>]*>', dom)
+        outward = [html.unescape(href) for href in outward if href not in ("brief.md", "brief.json")]
+        assert outward == [addresses["a.txt"]]
+        assert re.search(r'<a [^>]*href="[^"]*/world/summit\?id=1&amp;view=full"[^>]*rel="noopener noreferrer"', dom) or re.search(
+            r'<a [^>]*rel="noopener noreferrer"[^>]*href="[^"]*/world/summit\?id=1&amp;view=full"', dom
+        )
+        assert 'data-pwned="' not in dom and 'href="javascript:' not in dom and 'href="data:' not in dom
         assert server.hits == []
