@@ -1,10 +1,11 @@
-"""index.html and feed.xml at the shared folder's root: every event's latest brief, newest first."""
+"""index.html and feed.xml at the shared folder's root: every event's latest brief, newest news first."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
 import json
+import re
 import types
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
@@ -51,6 +52,19 @@ def publish_event(shared, event_id: str, title: str) -> None:
     b = brief({"Talks": [brief_sentence(f"{title} opened on Monday.", "A", "B")]}, title=title)
     b = dataclasses.replace(b, event_id=event_id)
     publish_brief(b, [article("001", ["x"], outlet="A")], {}, SharedLayout(shared, event_id, FILES), PUBLISH.keep_versions, key=event_id)
+
+
+def test_the_index_lists_the_newest_news_first_not_the_latest_run(tmp_path):
+    """A rerun of last week's event, published after tonight's, stays below it."""
+    for event_id, day in (("tonight", dt.date(2026, 1, 9)), ("last_week", dt.date(2026, 1, 2))):
+        b = dataclasses.replace(brief({"Talks": [brief_sentence(f"{event_id} news.", "A")]}, date=day), event_id=event_id)
+        publish_brief(b, [article("001", ["x"], outlet="A")], {}, SharedLayout(tmp_path, event_id, FILES), PUBLISH.keep_versions, key=event_id)
+    update_index(tmp_path, FILES)
+    html = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert re.findall(r'data-event="([^"]+)"', html) == ["tonight", "last_week"]
+    # Labels a reader reads without decoding: the news day and the brief's time in words.
+    assert "news of 9 Jan 2026 · brief of <time" in html
+    assert re.search(r'brief of <time datetime="[^"]+">\d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d UTC</time>', html)
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""The shared folder's front page and feed: every event's latest brief, newest first.
+"""The shared folder's front page and feed: every event's latest brief, newest news first.
 
     index.html                          each event: title, time, lede, links to its files
     feed.xml                            the same as an Atom feed (RFC 4287), one entry per event
@@ -42,7 +42,7 @@ from summarize.runtime.layout import ADMIN_DIR, BriefFiles
 from summarize.runtime.lock import EventLock
 import summarize.types
 from summarize.runtime import render as render_module
-from summarize.runtime.render import CSP, html_environment
+from summarize.runtime.render import CSP, html_environment, shown_date, shown_time
 from summarize.runtime.versions import STAMP_FORMAT, is_stamp
 from summarize.settings import PublishSettings, is_plain_name
 from summarize.types import count_sources, counted, coverage_phrase
@@ -371,8 +371,9 @@ class Summary:
             raise ValueError("'parts' is not the pages' parts")
         return cls(record, aware_time(record["generated_at"]), optional_text(record, "version"), stamp, parts)
 
-    # What the pages' state keeps of a summary: what tells whether it is still the event's, and the parts.
-    STATE_FIELDS = ("event_id", "generated_at", "version", "status_stamp", "parts")
+    # What the pages' state keeps of a summary: what tells whether it is still the event's, its date
+    # (the pages' order), and the parts.
+    STATE_FIELDS = ("event_id", "date", "generated_at", "version", "status_stamp", "parts")
 
     def as_record(self) -> dict:
         return self.record | {"status_stamp": self.status_stamp, "parts": self.parts}
@@ -458,7 +459,7 @@ def current_summary(shared_dir: Path, event_id: str, files: BriefFiles, pages: P
 
 
 def scan(shared_dir: Path, files: BriefFiles, pages: Pages) -> tuple[list[Summary], list[str]]:
-    """Every event that has published, newest first, and one warning line per event left out
+    """Every event that has published, newest news first, and one warning line per event left out
     because neither its summary nor its brief.json and status read as this project writes them:
     one damaged event costs only its own entry. An event that never published (a failed run of a
     mistyped id) is not listed: the public index shows briefs, and the failures of events that
@@ -475,13 +476,14 @@ def scan(shared_dir: Path, files: BriefFiles, pages: Pages) -> tuple[list[Summar
             warnings.append(f"the index leaves out {name}: {exc}")
             log.warning("%s", warnings[-1])
     # The version stamp (microseconds) orders briefs published within the same second.
-    newest_first = sorted(summaries, key=lambda s: (s.generated_at, s.version or ""), reverse=True)
-    return newest_first, warnings
+    return sorted(summaries, key=news_order, reverse=True), warnings
 
 
-def shown_time(value: dt.datetime | str) -> str:
-    when = aware_time(value) if isinstance(value, str) else value
-    return when.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+def news_order(summary: Summary) -> tuple:
+    """Newest news first: by the day the brief is about (the event's date), then by when it was
+    written; a rerun of last week's event does not push tonight's news down."""
+    day = summary.record.get("date") or summary.generated_at.date().isoformat()
+    return (day, summary.generated_at, summary.version or "")
 
 
 def default_feed_id(shared_dir: Path) -> str:
@@ -529,6 +531,7 @@ class Pages:
         self.files, self.base_url = files, base_url
         self.environment = html_environment()
         self.environment.filters["shown_time"] = shown_time
+        self.environment.filters["shown_date"] = shown_date
         self.environment.filters["entry_html"] = entry_html
         self.environment.globals["url"] = lambda path: page_url(base_url, path)
         templates = [self.environment.loader.get_source(self.environment, name)[0] for name in ENTRY_TEMPLATES.values()]

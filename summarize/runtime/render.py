@@ -208,10 +208,16 @@ def dates_label(article_dates: Sequence[dt.date], event_date: dt.date | None) ->
     return f"articles from {start} to {shown_day(last)}"
 
 
-def shown_time(iso: str) -> str:
-    """"2 Dec 2026, 16:17 UTC" for an ISO 8601 time with its offset, as the publisher writes them."""
-    when = dt.datetime.fromisoformat(iso).astimezone(dt.timezone.utc)
+def shown_time(when: dt.datetime | str) -> str:
+    """"2 Dec 2026, 16:17 UTC" for a time with its offset (or its ISO 8601 text, as the publisher
+    writes them)."""
+    when = (dt.datetime.fromisoformat(when) if isinstance(when, str) else when).astimezone(dt.timezone.utc)
     return f"{shown_day(when.date())}, {when:%H:%M} UTC"
+
+
+def shown_date(iso: str) -> str:
+    """"5 Jan 2026" for an ISO 8601 date."""
+    return shown_day(dt.date.fromisoformat(iso))
 
 
 def one_writing(value: str) -> str:
