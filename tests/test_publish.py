@@ -181,7 +181,7 @@ def test_markdown_document(tmp_path, sample, publish):
     assert f"- {S1} *[Devdiscourse; also reported by UNN (citing AP): 2 of 3 independent sources]*" in md
     assert md.index("## Summit, Beijing") < md.index(S2) < md.index("## Business") < md.index(S3)
     sources_part = md[md.index("## Sources"):]
-    assert "**Devdiscourse**: Strengthening Alliances (2026-01-04)" in sources_part
+    assert "**Devdiscourse**: Strengthening Alliances (4 Jan 2026)" in sources_part
     assert "**Saif Rahman blog**\n" in sources_part
 
 
@@ -208,7 +208,7 @@ def test_markdown_sources_link_to_their_http_originals_only(tmp_path, publish):
     md = (tmp_path / "test_event" / "brief.md").read_text(encoding="utf-8")
 
     sources_part = md[md.index("## Sources"):]
-    assert "- **Devdiscourse**: [Lee \\[meets\\] Xi](<https://news.example.org/a_(1)?q=%3Cx%3E&r=%60y%60>) (2026-01-04)\n" in sources_part
+    assert "- **Devdiscourse**: [Lee \\[meets\\] Xi](<https://news.example.org/a_(1)?q=%3Cx%3E&r=%60y%60>) (4 Jan 2026)\n" in sources_part
     assert "- **Blog**: [http://blog.example.com/post](<http://blog.example.com/post>)\n" in sources_part
     assert "- **Hostile**: Click me\n- **Relative**\n" in sources_part
     html = MarkdownIt("commonmark").render(md)

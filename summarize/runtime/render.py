@@ -99,6 +99,7 @@ def template_environment(**options) -> jinja2.Environment:
         **options,
     )
     environment.filters["web_url"] = web_url
+    environment.filters["shown_date"] = shown_date
     return environment
 
 
@@ -215,9 +216,9 @@ def shown_time(when: dt.datetime | str) -> str:
     return f"{shown_day(when.date())}, {when:%H:%M} UTC"
 
 
-def shown_date(iso: str) -> str:
-    """"5 Jan 2026" for an ISO 8601 date."""
-    return shown_day(dt.date.fromisoformat(iso))
+def shown_date(day: dt.date | str) -> str:
+    """"5 Jan 2026" for a date (or its ISO 8601 text, as brief.json keeps it)."""
+    return shown_day(as_day(day))
 
 
 def one_writing(value: str) -> str:
