@@ -67,7 +67,8 @@ def brief_files(shared: Path, event: str) -> tuple[str, dict]:
     md = (shared / event / "brief.md").read_text(encoding="utf-8").splitlines()
     doc = json.loads((shared / event / "brief.json").read_text(encoding="utf-8"))
     doc.pop("generated_at")
-    return "\n".join(line for line in md if "generated" not in line), doc
+    # The header's "updated 3 Dec 2026, 10:16 UTC" is the moment too.
+    return "\n".join(line for line in md if " · updated " not in line), doc
 
 
 @pytest.mark.slow
