@@ -39,8 +39,9 @@ class StatedValue:
     key: str  # what the value is of: a counted noun's lemma or class, a currency code, or "date"
     value: str  # normalised, comparable: "15", ">200", "~300", "2026-01-05", "2000000000"
     text: str  # as written in the sentence: "15 cooperation agreements", "$2 billion"
-    # What is done to or said of the thing counted: the governing verb's lemma ("close" in "closing
-    # 412 schools"), "dead" / "injured" for casualties, "value" for a worth; "" where none is found.
+    # What is done to or said of the thing counted: for a count the governing verb's stem ("close"
+    # in "closing 412 schools"), "dead" / "injured" for casualties; for an amount "value" for a
+    # worth, else the governing verb's lemma; "" where none is found.
     predicate: str = ""
 
 
@@ -160,15 +161,14 @@ def stated_values(
 
 def _death_tolls(text: str) -> list[StatedValue]:
     """The death toll a sentence states in words the parse misreads ("the death toll rose to 11")."""
-    tolls = []
     for match in DEATH_TOLL.finditer(text):
         number = match["number"].lower().replace(",", "")
         amount = WORD_NUMBERS.get(number) if not number.isdigit() else int(number)
         if amount is not None:
             qualifier = QUALIFIERS.get((match["qualifier"] or "").strip().lower(), "")
             written = f"{match['qualifier'] or ''}{match['number']}"
-            tolls.append(StatedValue("count", "dead", f"{qualifier}{amount}", written, "dead"))
-    return tolls[:1]
+            return [StatedValue("count", "dead", f"{qualifier}{amount}", written, "dead")]
+    return []
 
 
 def _number_value(number: Token, classes: Mapping[str, str]) -> StatedValue | None:
@@ -445,9 +445,8 @@ MAY_STATE_A_NUMBER = re.compile(r"\d|\b(?:" + "|".join([*WORD_NUMBERS, *SCALES])
 # Worth parsing for a date: a month or a weekday (capitalised, so the verb "may" is none), or a day
 # named relative to the article's date.
 MAY_STATE_A_DATE = re.compile(
-    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December"
-    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
-    r"|\b(?:[Tt]oday|[Yy]esterday|[Tt]omorrow)\b"
+    rf"\b{MONTH}(?!\w)|\b(?:{'|'.join(WEEKDAYS)})\b"
+    rf"|\b(?:{'|'.join(f'[{day[0].upper()}{day[0]}]{day[1:]}' for day in RELATIVE_DAYS)})\b"
 )
 
 

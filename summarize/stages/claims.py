@@ -36,7 +36,7 @@ BOUND = re.compile(r"(?P<bound>[<>~]?)(?P<number>-?\d+(?:\.\d+)?)")
 # "Hélène Marchetti": a first name and a surname, both capitalised words.
 FULL_NAME = re.compile(r"\b([A-Z][a-zà-ÿ]+) ([A-Z][a-zà-ÿ]{3,})\b")
 # Every pair of capitalised words, overlapping ones too ("Director Hélène Marchand").
-NAME_PAIRS = re.compile(r"(?=\b([A-Z][a-zà-ÿ]+) ([A-Z][a-zà-ÿ]{3,})\b)")
+NAME_PAIRS = re.compile(f"(?={FULL_NAME.pattern})")
 
 Quantity = tuple[str, str]  # (kind, key) of a StatedValue
 
