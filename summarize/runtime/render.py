@@ -16,6 +16,7 @@ from collections.abc import Sequence
 import jinja2
 from markupsafe import Markup
 
+from summarize.errors import UNPRINTABLE
 from summarize.runtime.layout import BriefFiles
 from summarize.types import Article, Brief, BriefSentence, Disagreement, sources_by_outlet, web_url
 
@@ -38,11 +39,10 @@ def published_char(ch: str) -> str:
     bytes of a file name) and noncharacters go; a line break or a tab becomes a space, since a
     title or a sentence is one line (a newline would end a Markdown heading). What is left is
     text XML 1.0 allows."""
-    category = unicodedata.category(ch)
-    if category in ("Cc", "Zl", "Zp"):
+    # The characters the job's stderr line escapes (errors.UNPRINTABLE) are the ones removed here;
+    # of them only controls and separators are ever whitespace.
+    if unicodedata.category(ch) in UNPRINTABLE or is_noncharacter(ch):
         return " " if ch.isspace() else ""
-    if category in ("Cf", "Cs") or is_noncharacter(ch):
-        return ""
     return ch
 
 
@@ -100,6 +100,7 @@ def template_environment(**options) -> jinja2.Environment:
     )
     environment.filters["web_url"] = web_url
     environment.filters["shown_date"] = shown_date
+    environment.filters["one_writing"] = one_writing
     return environment
 
 
@@ -231,7 +232,6 @@ def render_markdown(brief: Brief, articles: Sequence[Article], generated_at: str
     environment = template_environment()
     environment.filters["md"] = md_escape
     environment.filters["md_link_target"] = md_link_target
-    environment.filters["one_writing"] = one_writing
     return environment.get_template("brief.md.j2").render(
         brief=brief,
         articles=articles,
@@ -309,7 +309,6 @@ def render_html(document: dict, files: BriefFiles) -> str:
     dates = [as_day(a["date"]) for a in document["articles"] if a.get("date")]
     event_date = document["event"].get("date")
     environment = html_environment()
-    environment.filters["one_writing"] = one_writing
     return environment.get_template("brief.html.j2").render(
         doc=document,
         lede=lede,
