@@ -432,9 +432,36 @@ class WriteSettings:
     # best first, then the next one's). Per word: a bonus per fact made the solver prefer many short
     # sentences.
     rank_weight: float = ranged(2, Range(low=0))
+    # With a previous brief (summarize/stages/changes.py), at least this share of budget_words goes
+    # to facts new or changed since it, when there are that many and the solver can fit them; the
+    # core fact still leads. 0 writes every night as if it were the first.
+    update_share: float = ranged(0.5, SHARE)
 
     def __post_init__(self) -> None:
         check_one_of("write.selection", self.selection, WRITE_SELECTIONS)
+
+
+@dataclass
+class ChangesSettings:
+    """conf/changes/: what changed since the event's previous brief (summarize/stages/changes.py).
+    A fact of this run is one the previous brief carried when a sentence of it is one of that
+    fact's sentences (the same words), or when the align stage's same-fact rule joins a sentence
+    of it to that fact's wording; a value changed when the claims stage would call the two values
+    a contradiction."""
+
+    # Compare with the previous brief; false: every brief is written as the event's first.
+    compare: bool = True
+    # The same-fact rule, as the align stage applies it within one night (AlignSettings says what
+    # each is): set here, a night-to-night match may be stricter or looser than a same-night one.
+    weights: list[float] = II("align.weights")
+    min_score: float = ranged(II("align.min_score"), SHARE)
+    near_identical_cosine: float = ranged(II("align.near_identical_cosine"), COSINE)
+    candidate_cosine: float = ranged(II("align.candidate_cosine"), COSINE)
+    negations: list[str] = II("align.negations")
+    antonyms: list[list[str]] = II("align.antonyms")
+    synonyms: dict[str, list[str]] = II("align.synonyms")
+    # Two values of one quantity contradict as the claims stage decides ("about 300" and "310" do not).
+    approximate_tolerance: float = ranged(II("claims.approximate_tolerance"), Range(low=0))
 
 
 @dataclass
@@ -663,6 +690,7 @@ class Settings:
     model: ExtractiveModel | Seq2SeqModel | CausalModel
     guard: GuardSettings
     claims: ClaimsSettings
+    changes: ChangesSettings
     write: WriteSettings
     score: ScoreSettings
     publish: PublishSettings
@@ -683,6 +711,7 @@ SCHEMAS: dict[str, dict[str, type]] = {
     "cluster": {"schema": ClusterSettings},
     "guard": {"schema": GuardSettings},
     "claims": {"schema": ClaimsSettings},
+    "changes": {"schema": ChangesSettings},
     "write": {"schema": WriteSettings},
     "score": {"schema": ScoreSettings},
     "publish": {"schema": PublishSettings},

@@ -13,11 +13,15 @@ Every stage imports from here and from no other stage. The words, as the code us
     brief sentence   a sentence the brief shows, with the sentences that back it (`BriefSentence`);
                      brief.json lists those as a sentence's "sources"
     disagreement     outlets giving different values of one quantity of one fact (`Disagreement`)
+    previous brief   the event's brief readers had before this run (`PreviousBrief`): its facts as
+                     it carried them (`CarriedFact`), which this run's facts are compared with
+    change           what a fact of this run says that the previous brief did not (`Changes`)
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import urllib.parse
 from collections.abc import Sequence
@@ -139,6 +143,9 @@ class BriefSentence:
     # ("on January 6 (or January 5; sources differ)"); None when nothing in it is disputed.
     marked: str | None = None
     generated: bool = False  # written by the neural writer from its fact's sentences
+    # Since the previous brief: "new" (a fact it did not report) or "changed" (a value it gave
+    # differently); None on a first brief and for a fact it already reported as it is.
+    change: str | None = None
 
     @property
     def shown(self) -> str:
@@ -147,6 +154,11 @@ class BriefSentence:
     @property
     def outlets(self) -> tuple[str, ...]:
         return outlets_of(self.backing)
+
+    @property
+    def fact_id(self) -> str:
+        """The name of its fact within the run (`fact_id`)."""
+        return self.backing[0].id if self.backing else ""
 
     @property
     def wording_outlet(self) -> str:
@@ -242,6 +254,93 @@ def support_phrase(support: int, sources: int) -> str:
     return f"{support} of {counted(sources, 'independent source')}"
 
 
+def fingerprint(text: str) -> str:
+    """A sentence's text as a short digest, the same for the same words however spaced or cased:
+    how a fact remembers its sentences for the next run without keeping their text (brief.json
+    "facts"), and how the next run knows an unchanged article's sentences again."""
+    return hashlib.sha256(" ".join(text.casefold().split()).encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class CarriedValue:
+    """A value a fact gives, as the next run compares it: what it is of (StatedValue's kind and
+    key), the value normalised, and as written."""
+
+    kind: str
+    key: str
+    value: str
+    written: str
+
+
+@dataclass(frozen=True, slots=True)
+class CarriedFact:
+    """One fact of a published brief, as the next run reads it back from brief.json: its wording,
+    its outlets, its sentences' fingerprints, the values it gives (each quantity's majority among
+    its sentences) and whether the brief showed it."""
+
+    text: str
+    outlets: tuple[str, ...]
+    fingerprints: tuple[str, ...]
+    values: tuple[CarriedValue, ...] = ()
+    shown: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PreviousBrief:
+    """The event's brief readers had when this run started: when it was published, its version,
+    its facts, the outlet groups it counted as one source, and its disagreements as (kind, subject)."""
+
+    generated_at: str
+    version: str | None
+    facts: tuple[CarriedFact, ...]
+    copies: tuple[tuple[str, ...], ...] = ()
+    disputed: frozenset[tuple[str, str]] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class ValueChange:
+    """A value of a fact that the previous brief gave otherwise ("injured: 14 -> 19"); `fact` is
+    the fact's wording in this run."""
+
+    fact: str
+    kind: str
+    key: str
+    before: CarriedValue
+    after: CarriedValue
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """What this run's facts say that the previous brief's did not. Facts are named by the id of
+    their first sentence (`fact_id`): the brief's sentences are backed by these facts' sentences.
+    `new`: facts no source of the previous brief stated; `changed`: facts whose values changed;
+    `new_outlets`: the independent sources newly reporting a fact already known; `gone`: facts the
+    previous brief showed that no article states now; `new_disagreements`: disputes about a
+    quantity the previous brief did not dispute."""
+
+    since: str  # the previous brief's generated_at
+    previous_version: str | None
+    new: frozenset[str] = frozenset()
+    changed: dict[str, tuple[ValueChange, ...]] = field(default_factory=dict)
+    new_outlets: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    gone: tuple[CarriedFact, ...] = ()
+    new_disagreements: tuple[Disagreement, ...] = ()
+
+    def mark(self, fact_id: str) -> str | None:
+        """"new", "changed" or None: how the brief marks a sentence of this fact."""
+        return "new" if fact_id in self.new else "changed" if fact_id in self.changed else None
+
+    @property
+    def novel(self) -> frozenset[str]:
+        """The facts a reader of the previous brief has not read: new or changed."""
+        return self.new | frozenset(self.changed)
+
+
+def fact_id(fact: Fact) -> str:
+    """The name of a fact within one run: its first sentence's id (a sentence is in one fact)."""
+    return fact.sentences[0].id if fact.sentences else ""
+
+
 @dataclass(frozen=True, slots=True)
 class Brief:
     event_id: str
@@ -256,6 +355,10 @@ class Brief:
     # that a program reading the sections still finds every sentence; the pages show it apart,
     # before the sections, and not again in them. None when the brief has none.
     lede: BriefSentence | None = None
+    # Every fact of the event as the next run reads it back (brief.json "facts").
+    carried: tuple[CarriedFact, ...] = ()
+    # What changed since the previous brief; None on the event's first brief.
+    changes: Changes | None = None
 
     def support(self, sentence: BriefSentence) -> int:
         """How many sources report the sentence's fact."""
@@ -351,6 +454,8 @@ class EventWork:
     against the stage table, summarize.runtime.runner each run against what a stage changed)."""
 
     event: EventSettings  # given: the run starts from it
+    # Given too: the brief readers had when the run started (None: none, or none readable).
+    previous: PreviousBrief | None = None
     articles: tuple[Article, ...] = ()
     reference: str | None = None  # the human summary scored against, if any
     cleaned: tuple[Article, ...] = ()  # the articles' on-topic body blocks
@@ -363,6 +468,10 @@ class EventWork:
     # The facts with only the sentences that give the value most sources give (or a compatible
     # one): what the brief ranks and cites; the other values stand in `disagreements`.
     attributed: tuple[Fact, ...] = ()
+    # Every value the claims stage read, by sentence id: one per quantity (kind, key) a sentence states.
+    stated: dict[str, dict[tuple[str, str], Any]] = field(default_factory=dict)
+    changes: Changes | None = None  # since `previous`; None without one
+    carried: tuple[CarriedFact, ...] = ()  # the facts as the next run will read them back
     subtopics: tuple[Subtopic, ...] = ()
     fused: tuple[Fact, ...] = ()  # the facts the neural writer fused, each from all its outlets
     generations: tuple[Generation, ...] = ()  # one per fused fact

@@ -18,7 +18,9 @@ from markupsafe import Markup
 
 from summarize.errors import UNPRINTABLE
 from summarize.runtime.layout import BriefFiles
-from summarize.types import Article, Brief, BriefSentence, Disagreement, sources_by_outlet, web_url
+from summarize.types import (
+    Article, Brief, BriefSentence, CarriedValue, Disagreement, ValueChange, normalised_record, sources_by_outlet, web_url,
+)
 
 # Characters that would turn article text into live Markdown or HTML.
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
@@ -116,7 +118,7 @@ def json_text(document: dict) -> str:
 
 # brief.json's contract (summarize/schemas/brief.schema.json): the minor number grows when fields
 # are added, the major one when a field changes meaning or goes; programs ignore fields they do not know.
-BRIEF_SCHEMA_VERSION = "1.0"
+BRIEF_SCHEMA_VERSION = "1.1"  # 1.1: "facts", "since" and each sentence's "change"
 
 
 def sentence_record(brief: Brief, sentence: BriefSentence, index: int) -> dict:
@@ -138,6 +140,8 @@ def sentence_record(brief: Brief, sentence: BriefSentence, index: int) -> dict:
         "support_count": brief.support(sentence),
         "independent_sources": brief.source_count,
         "disputed": any(s.id in brief.disputed_sentence_ids for s in sentence.backing),
+        # Since the previous brief: "new", "changed", or null (nothing, or no previous brief).
+        "change": sentence.change,
         "sources": [dataclasses.asdict(s) for s in sentence.backing],
     }
 
@@ -163,6 +167,71 @@ def sections_records(brief: Brief) -> list[dict]:
     return records
 
 
+def carried_value_record(value: CarriedValue) -> dict:
+    return {"kind": value.kind, "subject": value.key, "value": value.value, "written": value.written}
+
+
+def fact_records(brief: Brief) -> list[dict]:
+    """The event's facts as the next run reads them back (runtime/previous.py): compact, no
+    sentence text but each fact's wording, its sentences as fingerprints."""
+    return [
+        {"text": f.text, "outlets": list(f.outlets), "fingerprints": list(f.fingerprints),
+         "values": [carried_value_record(v) for v in f.values], "shown": f.shown}
+        for f in brief.carried
+    ]
+
+
+def changed_value_record(change: ValueChange) -> dict:
+    side = lambda v: carried_value_record(v) | {"normalised": normalised_record(v.kind, v.key, v.value)}
+    return {"kind": change.kind, "subject": change.key, "before": side(change.before), "after": side(change.after)}
+
+
+def change_summary(since: dict) -> str:
+    """What changed, in the one wording the brief, the index and the feed use: "3 new facts, 1
+    value changed"; "no change" when nothing did."""
+    parts = [
+        (len(since["new_facts"]), "new fact", "new facts"),
+        (len(since["changed_values"]), "value changed", "values changed"),
+        (len(since["new_outlets"]), "fact newly reported by another outlet", "facts newly reported by other outlets"),
+        (len(since["no_longer_reported"]), "fact no longer reported", "facts no longer reported"),
+        (len(since["new_disagreements"]), "new disagreement", "new disagreements"),
+    ]
+    return ", ".join(f"{n} {one if n == 1 else many}" for n, one, many in parts if n) or "no change"
+
+
+def since_record(brief: Brief) -> dict | None:
+    """What changed since the previous brief, for programs and for the pages' "Since ..." section;
+    None on the event's first brief. Each item names the brief sentence it is about (its index,
+    as in the sections), or null when the brief does not show that fact."""
+    changes = brief.changes
+    if changes is None:
+        return None
+    index_of = {s.fact_id: i for i, s in enumerate(brief.sentences)}
+    by_id = {s.fact_id: s for s in brief.sentences}
+    new = [i for i, s in enumerate(brief.sentences) if s.change == "new"]
+    record = {
+        "previous_generated_at": changes.since,
+        "previous_version": changes.previous_version,
+        "new_facts": [
+            {"brief_sentence": i, "text": brief.sentences[i].text, "outlets": list(brief.sentences[i].outlets)} for i in new
+        ],
+        "changed_values": [
+            changed_value_record(change) | {"fact": change.fact, "brief_sentence": index_of.get(fact)}
+            for fact, values in changes.changed.items()
+            for change in values
+        ],
+        "new_outlets": [
+            {"fact": by_id[fact].text, "outlets": list(outlets), "brief_sentence": index_of[fact]}
+            for fact, outlets in changes.new_outlets.items() if fact in by_id
+        ],
+        "no_longer_reported": [{"fact": f.text, "outlets": list(f.outlets)} for f in changes.gone],
+        "new_disagreements": [
+            k for k, d in enumerate(brief.disagreements) if d in changes.new_disagreements
+        ],
+    }
+    return {"summary": change_summary(record)} | record
+
+
 def brief_document(brief: Brief, articles: Sequence[Article], scores: dict, generated_at: str) -> dict:
     """brief.json's content (without the run key, which the publisher adds), every string as it
     may be published: article ids and paths come from file names, the title from the config."""
@@ -181,6 +250,8 @@ def brief_document(brief: Brief, articles: Sequence[Article], scores: dict, gene
         "lede": sentence_record(brief, brief.lede, brief.sentences.index(brief.lede)) if brief.lede else None,
         "sections": sections_records(brief),
         "disagreements": [d.as_record() | {"brief_sentence": disputed_sentence(brief, d)} for d in brief.disagreements],
+        # Since the previous brief (null on the first); the pages show it after the lede.
+        "since": since_record(brief),
         "articles": [
             # "path" is the file's name inside the event's folder: where this machine keeps its
             # files is nobody's business (and would tell an attacker where to aim).
@@ -189,6 +260,8 @@ def brief_document(brief: Brief, articles: Sequence[Article], scores: dict, gene
             for a in articles
         ],
         "scores": scores,
+        # The event's facts, compactly, for the next run to tell what changed.
+        "facts": fact_records(brief),
     })
 
 
