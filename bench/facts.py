@@ -26,14 +26,8 @@ from bench.fact_pairs import LabelledPair, dev_sentences, load_fact_pairs
 from summarize.config import PROJECT_ROOT, compose_settings
 from summarize.nlp.values import load_parser, sentence_values
 from summarize.runtime.runner import load_models
-from summarize.stages.align import (
-    FEATURES,
-    EventVocabulary,
-    FactAligner,
-    opposed,
-    pair_features,
-    sentence_anchors,
-)
+from summarize.nlp.same_fact import FEATURES, EventVocabulary, opposed, pair_features, sentence_anchors
+from summarize.stages.align import FactAligner
 from summarize.types import Sentence
 
 DEV_SET = PROJECT_ROOT.parent / "shared" / "eval" / "multinews_dev50.jsonl"

@@ -288,13 +288,14 @@ class CarriedFact:
 @dataclass(frozen=True, slots=True)
 class PreviousBrief:
     """The event's brief readers had when this run started: when it was published, its version,
-    its facts, the outlet groups it counted as one source, and its disagreements as (kind, subject)."""
+    its facts, the outlet groups it counted as one source, and its disagreements as (kind, subject,
+    the wording of the fact disputed)."""
 
     generated_at: str
     version: str | None
     facts: tuple[CarriedFact, ...]
     copies: tuple[tuple[str, ...], ...] = ()
-    disputed: frozenset[tuple[str, str]] = frozenset()
+    disputed: frozenset[tuple[str, str, str]] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,8 @@ from factories import sentence
 
 from summarize.nlp.neighbours import nearest_neighbour_pairs
 from summarize.nlp.values import load_parser, sentence_values
-from summarize.stages.align import EventVocabulary, FactAligner, PairJudge, copied_articles, group_facts, sentence_anchors
+from summarize.nlp.same_fact import EventVocabulary, sentence_anchors
+from summarize.stages.align import FactAligner, PairJudge, copied_articles, group_facts
 
 MET = "South Korean President Lee Jae Myung met Chinese President Xi Jinping in Beijing on Monday."
 MET_EDITED = "South Korean President Lee Jae Myung met Chinese President Xi Jinping in Beijing on Monday, officials said."

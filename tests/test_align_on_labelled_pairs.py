@@ -14,7 +14,8 @@ from bench.fact_pairs import dev_path, load_fact_pairs
 from bench.facts import features_of
 from summarize.config import PROJECT_ROOT, compose_settings
 from summarize.nlp.values import load_parser
-from summarize.stages.align import FactAligner, opposed
+from summarize.nlp.same_fact import opposed
+from summarize.stages.align import FactAligner
 
 
 def decisions(encoder, sources, *, with_events: bool = False):

@@ -11,7 +11,8 @@ from factories import article, event, sentence
 
 from summarize.nlp.values import load_parser
 from summarize.nlp.values import StatedValue
-from summarize.stages.claims import ClaimsStage, Statement, as_disagreement, conflicting
+from summarize.nlp.conflicts import conflicting
+from summarize.stages.claims import ClaimsStage, Statement, as_disagreement
 from summarize.types import EventWork, Fact, Models
 
 

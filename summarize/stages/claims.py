@@ -10,7 +10,7 @@ way ("83 homes reduced to rubble") is compared with the wire's "destroyed 38 hom
 
 A sentence that states two values of one quantity ("broke out on Tuesday ... by Wednesday") says
 nothing comparable about it. Compatible statements are not conflicts: "at least two" and "two",
-"about 50" and "52", "more than 9,000" and "9,000" (see `conflicting`).
+"about 50" and "52", "more than 9,000" and "9,000" (summarize/nlp/conflicts.py).
 
 The value most independent sources give wins (ties: most outlets, then the value of the latest
 article, then the value first in sort order). A fact is worded by a sentence giving it, so the
@@ -28,37 +28,17 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from summarize.nlp.conflicts import contradicts, names_conflict
 from summarize.nlp.values import MAY_STATE_A_NUMBER, StatedValue, sentence_values
 from summarize.settings import ClaimsSettings
 from summarize.types import Disagreement, Encoder, EventWork, Fact, Models, Sentence, count_sources
 
-BOUND = re.compile(r"(?P<bound>[<>~]?)(?P<number>-?\d+(?:\.\d+)?)")
 # "Hélène Marchetti": a first name and a surname, both capitalised words.
 FULL_NAME = re.compile(r"\b([A-Z][a-zà-ÿ]+) ([A-Z][a-zà-ÿ]{3,})\b")
 # Every pair of capitalised words, overlapping ones too ("Director Hélène Marchand").
 NAME_PAIRS = re.compile(f"(?={FULL_NAME.pattern})")
 
 Quantity = tuple[str, str]  # (kind, key) of a StatedValue
-
-
-def conflicting(a: str, b: str, tolerance: float) -> bool:
-    """Whether two normalised values of one quantity contradict each other: two exact numbers or
-    dates that differ; a bound ("more than 200", ">200") only with a number beyond it (a bound
-    and its own number agree: "more than 9,000" after "9,000" is a rounded count); an approximate
-    one ("about 300") only with a number more than `tolerance` of it away."""
-    if a == b:
-        return False
-    first, second = BOUND.fullmatch(a), BOUND.fullmatch(b)
-    if not first or not second:  # dates, names, or anything not a plain number
-        return True
-    bounds = (first["bound"], second["bound"])
-    x, y = float(first["number"]), float(second["number"])
-    if bounds == ("", ""):
-        return x != y
-    if "" not in bounds:  # two bounds or approximations: not a contradiction worth a reader's time
-        return bounds == ("~", "~") and abs(x - y) > tolerance * max(abs(x), abs(y))
-    bound, limit, exact = (bounds[0], x, y) if bounds[1] == "" else (bounds[1], y, x)
-    return {">": exact < limit, "<": exact > limit, "~": abs(exact - limit) > tolerance * abs(limit)}[bound]
 
 
 # "seven more miners", "six new teachers": a count of some more of a thing, not of all of it.
@@ -99,12 +79,6 @@ def stated_names(sentences: Sequence[Sentence], parser) -> dict[str, dict[Quanti
             if match := FULL_NAME.fullmatch(f"{person[0].text} {person[-1].text}"):
                 names.setdefault(sentence.id, {})[("name", match[1])] = StatedValue("name", match[1], match[2], match[2])
     return names
-
-
-def names_conflict(a: str, b: str) -> bool:
-    """Two surnames after one first name that differ but share their first three letters are one
-    person's name spelt two ways (Marchetti / Marchand); others are two people."""
-    return a != b and a[:3] == b[:3]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -191,11 +165,6 @@ def disputes(claims: EventClaims, tolerance: float) -> list[list[Statement]]:
     return groups
 
 
-def contradicts(kind: str, a: str, b: str, tolerance: float) -> bool:
-    """Whether two normalised values of one quantity of this kind contradict each other."""
-    return names_conflict(a, b) if kind == "name" else conflicting(a, b, tolerance)
-
-
 def ranked_values(statements: Sequence[Statement], copies: Sequence[Sequence[str]], dates: Mapping[str, object]) -> list[str]:
     """The group's distinct values, the one most independent sources give first."""
     def strength(value: str) -> tuple:
@@ -256,7 +225,7 @@ class ClaimsStage:
     majority's sentences."""
 
     reads = ("cleaned", "values", "facts", "copies")
-    writes = ("disagreements", "attributed")
+    writes = ("disagreements", "attributed", "stated")
 
     def __init__(self, settings: ClaimsSettings, models: Models):
         self.settings = settings
@@ -306,4 +275,6 @@ class ClaimsStage:
             "sentences_outvoted": len(dropped),
             "disagreements": [d.as_record() for d in disagreements],
         }
-        return dataclasses.replace(work, disagreements=tuple(disagreements), attributed=tuple(facts)), counts
+        # What each sentence states, for the changes stage to compare with the previous brief.
+        stated = {s.id: found for s, found in zip(claims.sentences, claims.quantities) if found}
+        return dataclasses.replace(work, disagreements=tuple(disagreements), attributed=tuple(facts), stated=stated), counts
