@@ -79,7 +79,7 @@ def summarize_event(cfg: DictConfig) -> int:
 def warn_of(manifest: dict) -> None:
     """What went wrong beside the run's work (an event the index leaves out, the index or the
     manifest not written): one warning line each, not a failure."""
-    for warning in [*manifest.get("index_warnings", []), manifest.get("warning")]:
+    for warning in [*manifest.get("run_warnings", []), *manifest.get("index_warnings", []), manifest.get("warning")]:
         if warning:
             say(f"warning: {warning}")
 

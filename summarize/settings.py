@@ -460,6 +460,8 @@ class ChangesSettings:
     negations: list[str] = II("align.negations")
     antonyms: list[list[str]] = II("align.antonyms")
     synonyms: dict[str, list[str]] = II("align.synonyms")
+    # Each new sentence is judged with at most this many previous facts, the nearest in meaning.
+    max_neighbours: int = ranged(II("align.max_neighbours"), POSITIVE)
     # Two values of one quantity contradict as the claims stage decides ("about 300" and "310" do not).
     approximate_tolerance: float = ranged(II("claims.approximate_tolerance"), Range(low=0))
 

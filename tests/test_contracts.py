@@ -13,7 +13,7 @@ from summarize.runtime.runner import READ, STAGES
 from summarize.types import EventWork, Generation, Models
 
 FIELDS = tuple(f.name for f in dataclasses.fields(EventWork))
-GIVEN = ("event",)  # the run starts from the event's settings
+GIVEN = ("event", "previous")  # the run starts from the event's settings and the brief readers have
 PIPELINE = (READ, *STAGES)
 
 

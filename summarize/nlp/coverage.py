@@ -69,7 +69,8 @@ class Candidates:
     """What may be chosen: each text and the words it takes, the word budget, and the limits on
     choosing together: no two of a pair in `exclusive` (near repeats), at most `per_group` texts
     of one group, every text in `required` taken; `preference` (small) breaks ties between equal
-    coverage."""
+    coverage. At least `favoured_words` words go to the texts in `favoured` where the other limits
+    allow: each word short of it costs more than any coverage can gain."""
 
     texts: Sequence[str]
     lengths: Sequence[int]
@@ -79,6 +80,8 @@ class Candidates:
     per_group: int | None = None
     preference: Sequence[float] | None = None
     required: Sequence[int] = ()
+    favoured: Sequence[int] = ()
+    favoured_words: int = 0
 
 
 Row = tuple[dict[int, float], float, float]  # coefficients by variable, lower bound, upper bound
@@ -102,6 +105,9 @@ def constraint_rows(candidates: Candidates, covers: list[list[int]], n: int) -> 
             rows.append((members, -np.inf, float(candidates.per_group)))
     for j in candidates.required:
         rows.append(({j: 1.0}, 1.0, 1.0))
+    if candidates.favoured and candidates.favoured_words:  # the last variable: the words short of it
+        shortfall = n + len(takers)  # after the text variables and the concept variables
+        rows.append(({**{j: float(candidates.lengths[j]) for j in candidates.favoured}, shortfall: 1.0}, float(candidates.favoured_words), np.inf))
     return rows
 
 
@@ -116,16 +122,24 @@ def select(candidates: Candidates, weights: dict[Concept, float], time_limit: fl
     n, m = len(candidates.texts), len(index)
     if n == 0:
         return []
-    # Variables: one per text (taken), then one per concept (covered).
-    gain = np.zeros(n + m)
+    # Variables: one per text (taken), then one per concept (covered), then with favoured texts
+    # the words they are short of their share (not an integer).
+    favouring = bool(candidates.favoured and candidates.favoured_words)
+    gain = np.zeros(n + m + favouring)
     gain[:n] = candidates.preference if candidates.preference is not None else 0.0
     for concept, i in index.items():
         gain[n + i] = weights[concept]
+    if favouring:
+        gain[-1] = -(1.0 + float(np.abs(gain).sum()))
     rows = constraint_rows(candidates, [[n + index[c] for c in cs] for cs in concepts_of], n)
-    matrix = lil_matrix((len(rows), n + m))
+    integrality = np.ones(n + m + favouring)
+    integrality[n + m:] = 0
+    matrix = lil_matrix((len(rows), n + m + favouring))
     for r, (coefficients, _, _) in enumerate(rows):
         for column, value in coefficients.items():
             matrix[r, column] = value
     constraints = LinearConstraint(matrix.tocsr(), [lo for _, lo, _ in rows], [hi for _, _, hi in rows])
-    result = milp(-gain, constraints=constraints, integrality=np.ones(n + m), bounds=Bounds(0, 1), options={"time_limit": time_limit})
+    upper = np.ones(n + m + favouring)
+    upper[n + m:] = candidates.favoured_words
+    result = milp(-gain, constraints=constraints, integrality=integrality, bounds=Bounds(0, upper), options={"time_limit": time_limit})
     return None if result.x is None else [j for j in range(n) if result.x[j] > 0.5]

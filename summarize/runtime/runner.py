@@ -28,6 +28,7 @@ from summarize.runtime.index import after_run, failure_recorded, pages_intact, p
 from summarize.runtime.layout import BriefFiles, SharedLayout
 from summarize.runtime.lock import EventLock
 from summarize.runtime.manifest import build_manifest, write_manifest
+from summarize.runtime.previous import previous_brief
 from summarize.runtime.publish import publish_brief
 from summarize.runtime.run_key import run_key
 from summarize.runtime.versions import published_key
@@ -63,6 +64,7 @@ STAGES = (
     StageEntry("split", "split"),
     StageEntry("align", "align"),
     StageEntry("claims", "claims"),
+    StageEntry("changes", "changes"),
     StageEntry("cluster", "cluster"),
     StageEntry("generate", "model", neural=True),
     StageEntry("guard", "guard", neural=True),
@@ -120,6 +122,9 @@ class EventRun:
     key: str
     work: EventWork
     stages: dict
+    # What went wrong beside the run's work (a previous brief that cannot be compared with):
+    # one `summarize: warning:` line each, and in the manifest.
+    warnings: list[str] = dataclasses.field(default_factory=list)
 
 
 def event_lock(settings: Settings) -> EventLock:
@@ -156,7 +161,13 @@ def summarize_work(work: EventWork, settings: Settings, models: Models, stages: 
 
 
 def summarize(event: EventRun, models: Models) -> None:
-    event.work = summarize_work(event.work, event.settings, models, event.stages)
+    """Every stage, with the brief readers have now as the previous one to compare with. Read here,
+    not with the articles: a run that skips must not warn about it."""
+    previous, warning = previous_brief(event.layout)
+    if warning:
+        event.warnings.append(warning)
+    work = dataclasses.replace(event.work, previous=previous)
+    event.work = summarize_work(work, event.settings, models, event.stages)
 
 
 def already_published(event: EventRun) -> bool:
@@ -212,6 +223,7 @@ def record_run(event: EventRun, run_dir: Path, status: str, outputs: dict, done:
     caller to print, and is not the run's error."""
     manifest = build_manifest(event.settings, event.key, event.work, event.stages, status, outputs)
     manifest["index_warnings"] = index_warnings
+    manifest["run_warnings"] = list(event.warnings)
     try:
         write_manifest(run_dir, manifest)
     except OSError as exc:

@@ -28,6 +28,8 @@ from summarize.types import (
     Brief,
     BriefSection,
     BriefSentence,
+    CarriedFact,
+    Changes,
     Disagreement,
     Encoder,
     EventWork,
@@ -37,6 +39,8 @@ from summarize.types import (
     Sentence,
     Subtopic,
     count_sources,
+    fact_id,
+    fingerprint,
     sources_by_outlet,
 )
 
@@ -129,7 +133,16 @@ class BriefDraft:
             disagreements=tuple(work.disagreements),
             copies=tuple(tuple(group) for group in work.copies),
             lede=lede,
+            carried=shown_facts(work.carried, sections),
+            changes=work.changes,
         )
+
+
+def shown_facts(carried: Sequence[CarriedFact], sections: Sequence[BriefSection]) -> tuple[CarriedFact, ...]:
+    """The carried facts, each marked `shown` when one of its sentences backs a brief sentence:
+    the facts a reader of this brief knows, whose going the next brief reports."""
+    shown = {fingerprint(s.text) for section in sections for sentence in section.sentences for s in sentence.backing}
+    return tuple(dataclasses.replace(f, shown=not shown.isdisjoint(f.fingerprints)) for f in carried)
 
 
 def mark_disputes(text: str, backing: Sequence[Sentence], disagreements: Sequence[Disagreement]) -> str:
@@ -160,16 +173,18 @@ def extractive_candidates(subtopics: Sequence[Subtopic], settings: WriteSettings
 
 class Wording:
     """How the brief words a fact: in the sentence the neural writer fused from it when the guard
-    kept it, else in its own outlet's sentence."""
+    kept it, else in its own outlet's sentence; marked new or changed since the previous brief."""
 
-    def __init__(self, fused: Sequence[Fact], guarded: Sequence[GuardedSentence]):
+    def __init__(self, fused: Sequence[Fact], guarded: Sequence[GuardedSentence], changes: Changes | None = None):
         self.verdicts = dict(zip(fused, guarded))
+        self.changes = changes
 
     def __call__(self, fact: Fact) -> BriefSentence:
+        change = self.changes.mark(fact_id(fact)) if self.changes else None
         verdict = self.verdicts.get(fact)
         if verdict is not None and verdict.ok:
-            return BriefSentence(verdict.text, fact.sentences, generated=True)
-        return BriefSentence(fact.text, fact.sentences)
+            return BriefSentence(verdict.text, fact.sentences, generated=True, change=change)
+        return BriefSentence(fact.text, fact.sentences, change=change)
 
     def report(self, taken: set[Fact]) -> dict:
         """Fused facts `kept` in generated wording, `replaced` (with the reason), `not_used` (facts
@@ -246,6 +261,9 @@ def cover(draft: BriefDraft, queues: list[list[Fact]], wording: Wording, copies:
             groups=[index for _, index, _ in candidates], per_group=settings.max_facts_per_subtopic,
             # The core fact (`core_first`) leads the brief.
             required=[0],
+            # With a previous brief, part of the budget for what its reader has not read.
+            favoured=novel_candidates([fact for _, _, fact in candidates], wording.changes),
+            favoured_words=round(settings.update_share * min(settings.budget_words, settings.max_words)),
             # The ranking's own judgement (subtopic, support, centrality, position), in concept-weight
             # units per word, decaying with the candidate's place in that order; it also breaks ties.
             preference=[(settings.rank_weight * length * support[order] + 1e-3) / (1 + order) ** 0.5 for order, length in enumerate(lengths)],
@@ -260,6 +278,23 @@ def cover(draft: BriefDraft, queues: list[list[Fact]], wording: Wording, copies:
         if draft.add(index, shown[order]):
             taken.append(fact)
     return taken
+
+
+def novel_candidates(facts: Sequence[Fact], changes: Changes | None) -> list[int]:
+    """The candidates new or changed since the previous brief (none without one)."""
+    novel = changes.novel if changes else frozenset()
+    return [order for order, fact in enumerate(facts) if fact_id(fact) in novel]
+
+
+def novel_first(queues: list[list[Fact]], changes: Changes | None) -> list[list[Fact]]:
+    """round_robin with a previous brief: each subtopic's new and changed facts before the others
+    (in their order), the core fact still first."""
+    novel = changes.novel if changes else frozenset()
+    reordered = [sorted(queue, key=lambda f: fact_id(f) not in novel) for queue in queues]
+    if queues and queues[0]:
+        reordered[0].remove(queues[0][0])
+        reordered[0].insert(0, queues[0][0])
+    return reordered
 
 
 def core_first(
@@ -284,18 +319,18 @@ def write_brief(work: EventWork, encoder: Encoder, settings: WriteSettings) -> t
     subtopics, queues = core_first(work.subtopics, extractive_candidates(work.subtopics, settings), work.copies)
     core = queues[0][0] if queues and queues[0] else None  # before taking from the queues consumes them
     draft = BriefDraft(subtopics, encoder, settings, work.disagreements)
-    wording = Wording(work.fused, work.guarded)
+    wording = Wording(work.fused, work.guarded, work.changes)
     if settings.selection == "coverage":
         taken = cover(draft, queues, wording, work.copies)
     else:
-        taken = fill(draft, queues, wording)
+        taken = fill(draft, novel_first(queues, work.changes) if settings.update_share else queues, wording)
     return draft.brief(work, core), wording.report(set(taken))
 
 
 class WriteStage:
     """The brief from the ranked subtopics, with the disagreements the claims stage found."""
 
-    reads = ("event", "cleaned", "copies", "disagreements", "subtopics", "fused", "guarded")
+    reads = ("event", "cleaned", "copies", "disagreements", "subtopics", "fused", "guarded", "changes", "carried")
     writes = ("brief",)
 
     def __init__(self, settings: WriteSettings, models: Models):
