@@ -144,8 +144,8 @@ def test_brief_json_and_manifest_follow_the_shipped_schemas(run):
     """The real pipeline's brief.json and manifest.json, disagreements and all, are what the
     schemas in the package promise, each with its schema_version."""
     manifest = json.loads((run["run_dir"] / "manifest.json").read_text(encoding="utf-8"))
-    assert schema_errors("manifest", manifest) == [] and manifest["schema_version"] == "1.0"
-    assert schema_errors("brief", run["doc"]) == [] and run["doc"]["schema_version"] == "1.0"
+    assert schema_errors("manifest", manifest) == [] and manifest["schema_version"] == "1.1"
+    assert schema_errors("brief", run["doc"]) == [] and run["doc"]["schema_version"] == "1.1"
     assert run["doc"]["disagreements"]
     for disagreement in run["doc"]["disagreements"]:
         assert all(value["normalised"] for value in disagreement["values"])

@@ -138,7 +138,7 @@ def test_brief_json_follows_the_shipped_schema_with_numbers_beside_the_words(tmp
     doc = json.loads((tmp_path / "test_event" / "brief.json").read_text(encoding="utf-8"))
 
     assert schema_errors("brief", doc) == []
-    assert doc["schema_version"] == "1.0"
+    assert doc["schema_version"] == "1.1"
     sentences = [s for section in doc["sections"] for s in section["sentences"]]
     assert [s["index"] for s in sentences] == [0, 1, 2]
     assert [(s["support_count"], s["independent_sources"], s["support"]) for s in sentences] == [

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
 from factories import subtopic, supported, work
 
 from summarize.stages.write import leans_on_context, write_brief
+from summarize.types import Changes, fact_id
 
 
 @pytest.fixture
@@ -232,3 +234,27 @@ def test_the_lede_is_the_core_facts_own_sentence(encoder, stage_settings, select
 
 def test_an_empty_brief_has_no_lede(write):
     assert write([]).lede is None
+
+
+@pytest.mark.parametrize("selection", ["coverage", "round_robin"])
+def test_with_a_previous_brief_the_budget_favours_what_is_new_and_marks_it(encoder, stage_settings, selection):
+    """update_share: the new fact, which the ranking puts last in its subtopic (one outlet), gets
+    into a brief of room for three; the core fact still leads; only the new one is marked."""
+    subtopics = [
+        subtopic("Trade", [supported(TRADE[0], "A", "B", "C"), *(supported(t, "A", "B") for t in TRADE[1:])], importance=3.0),
+        subtopic("Football", [*(supported(t, "C", "D") for t in FOOTBALL[:2]), supported(WEATHER[1], "D")], importance=2.0),
+    ]
+    new = subtopics[1].facts[2]
+    settings = stage_settings("write", budget_words=45, max_words=50, selection=selection)
+    changes = Changes("2026-01-05T06:00:00+00:00", "v1", new=frozenset({fact_id(new)}))
+
+    before, _ = write_brief(work(subtopics), encoder, settings)
+    after, _ = write_brief(work(subtopics, changes=changes), encoder, settings)
+    unfavoured, _ = write_brief(work(subtopics, changes=changes), encoder, dataclasses.replace(settings, update_share=0))
+
+    assert WEATHER[1] not in [s.text for s in before.sentences] and not any(s.change for s in before.sentences)
+    assert after.sentences[0].text == TRADE[0] and after.lede is after.sentences[0]
+    assert [s.change for s in after.sentences if s.text == WEATHER[1]] == ["new"]
+    assert [s.change for s in after.sentences if s.text != WEATHER[1]] == [None] * (len(after.sentences) - 1)
+    assert after.changes is changes
+    assert [s.text for s in unfavoured.sentences] == [s.text for s in before.sentences]

@@ -26,7 +26,7 @@ def peak_memory_mib() -> float:
 
 
 # manifest.json's contract (summarize/schemas/manifest.schema.json), versioned as brief.json's is.
-MANIFEST_SCHEMA_VERSION = "1.0"
+MANIFEST_SCHEMA_VERSION = "1.1"  # 1.1: run_warnings
 
 
 def build_manifest(settings: Settings, key: str, work: EventWork, stages: dict, status: str, outputs: dict) -> dict:

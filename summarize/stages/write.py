@@ -241,35 +241,14 @@ def cover(draft: BriefDraft, queues: list[list[Fact]], wording: Wording, copies:
     the budget (summarize/nlp/coverage.py), near repeats excluded as the draft excludes them;
     added in brief order (subtopics in rank order, each one's best first). Falls back to `fill`
     when the solver finds no solution in its time limit."""
-    from summarize.nlp.coverage import Candidates, select
+    from summarize.nlp.coverage import select
 
-    settings = draft.settings
     # In the ranking's order: the leading subtopic's facts best first, then the next one's, ...
     candidates = [(rank, index, fact) for index, queue in enumerate(queues) for rank, fact in enumerate(queue)]
     if not candidates:
         return []
     shown = [wording(fact) for _, _, fact in candidates]
-    support = [count_sources(fact.outlets, copies) for _, _, fact in candidates]
-    lengths = [draft.shown_words(s) for s in shown]
-    vectors = draft.encoder.encode([s.text for s in shown])
-    close = np.argwhere(np.triu(vectors @ vectors.T >= settings.redundancy_threshold, k=1))
-    chosen = select(
-        Candidates(
-            [s.text for s in shown], lengths,
-            budget=min(settings.budget_words, settings.max_words) - draft.words,
-            exclusive=[(int(a), int(b)) for a, b in close],
-            groups=[index for _, index, _ in candidates], per_group=settings.max_facts_per_subtopic,
-            # The core fact (`core_first`) leads the brief.
-            required=[0],
-            # With a previous brief, part of the budget for what its reader has not read.
-            favoured=novel_candidates([fact for _, _, fact in candidates], wording.changes),
-            favoured_words=round(settings.update_share * min(settings.budget_words, settings.max_words)),
-            # The ranking's own judgement (subtopic, support, centrality, position), in concept-weight
-            # units per word, decaying with the candidate's place in that order; it also breaks ties.
-            preference=[(settings.rank_weight * length * support[order] + 1e-3) / (1 + order) ** 0.5 for order, length in enumerate(lengths)],
-        ),
-        shared_concepts(draft, copies),
-    )
+    chosen = select(coverage_candidates(draft, candidates, shown, wording.changes, copies), shared_concepts(draft, copies))
     if chosen is None:
         return fill(draft, queues, wording)
     taken = []
@@ -278,6 +257,34 @@ def cover(draft: BriefDraft, queues: list[list[Fact]], wording: Wording, copies:
         if draft.add(index, shown[order]):
             taken.append(fact)
     return taken
+
+
+def coverage_candidates(
+    draft: BriefDraft, candidates: list[tuple[int, int, Fact]], shown: list[BriefSentence], changes: Changes | None,
+    copies: Sequence[Sequence[str]],
+):
+    """What the coverage ILP chooses from: each candidate's wording and its words, and the limits."""
+    from summarize.nlp.coverage import Candidates
+
+    settings = draft.settings
+    support = [count_sources(fact.outlets, copies) for _, _, fact in candidates]
+    lengths = [draft.shown_words(s) for s in shown]
+    vectors = draft.encoder.encode([s.text for s in shown])
+    close = np.argwhere(np.triu(vectors @ vectors.T >= settings.redundancy_threshold, k=1))
+    return Candidates(
+        [s.text for s in shown], lengths,
+        budget=min(settings.budget_words, settings.max_words) - draft.words,
+        exclusive=[(int(a), int(b)) for a, b in close],
+        groups=[index for _, index, _ in candidates], per_group=settings.max_facts_per_subtopic,
+        # The core fact (`core_first`) leads the brief.
+        required=[0],
+        # With a previous brief, part of the budget for what its reader has not read.
+        favoured=novel_candidates([fact for _, _, fact in candidates], changes),
+        favoured_words=round(settings.update_share * min(settings.budget_words, settings.max_words)),
+        # The ranking's own judgement (subtopic, support, centrality, position), in concept-weight
+        # units per word, decaying with the candidate's place in that order; it also breaks ties.
+        preference=[(settings.rank_weight * length * support[order] + 1e-3) / (1 + order) ** 0.5 for order, length in enumerate(lengths)],
+    )
 
 
 def novel_candidates(facts: Sequence[Fact], changes: Changes | None) -> list[int]:
