@@ -127,7 +127,10 @@ class NightMatcher:
         # The classes of counted things a sentence counts ("agreement"), from its values.
         anchors = [self.anchors(s.text, list(stated.get(s.id, {}).values())) for _, s in sentences]
         anchors += [self.anchors(f.text, f.values) for f in self.previous]
-        vocabulary = EventVocabulary(anchors)
+        # How telling a word is, from every sentence of tonight and every previous fact, as align
+        # weighs words by the whole event's sentences.
+        matched = [self.anchors(s.text, ()) for f, found in zip(facts, matches) if found for s in f.sentences]
+        vocabulary = EventVocabulary(anchors + matched)
         count = len(sentences)
         cosine = vectors[:count] @ vectors[count:].T
         # Each sentence is judged with its nearest previous facts only, as align judges its nearest
