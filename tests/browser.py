@@ -108,9 +108,12 @@ function measure(frame) {{
       on_screen: box(words).width > 0 && box(words).left >= 0 && box(words).right <= win.innerWidth + 1,
     }};
   }});
+  const since = doc.querySelector("#since");
   return {{
     width: win.innerWidth,
     lede: {{class: lede.className, text: lede.textContent, bottom: box(lede).bottom}},
+    since: since && {{top: box(since).top, bottom: box(since).bottom, height: box(since).height,
+                      visible: win.getComputedStyle(since).visibility === "visible", text: since.innerText}},
     first_bullet_top: items.length ? Math.min(...items.map(i => box(i).top)) : null,
     table_wider_than_its_box: scroller.scrollWidth > scroller.clientWidth,
     cue: {{shown: win.getComputedStyle(cue).visibility === "visible" && box(cue).height > 0 && box(cue).right <= win.innerWidth + 1,
@@ -129,7 +132,8 @@ window.addEventListener("load", () => setTimeout(() => {{
 
 def layouts(page: Path, widths: tuple[int, ...] = (1280, 390)) -> dict[int, dict]:
     """What a reader sees of `page` in a window of each width: the first element of its main part
-    (the lede), where the bullets start, and the coverage table's rows and scroll cue."""
+    (the lede), its "Since ..." section (null without one), where the bullets start, and the
+    coverage table's rows and scroll cue."""
     import html
     import json
     import re

@@ -14,7 +14,7 @@ from factories import article, brief, brief_sentence, sentence
 
 from summarize.runtime.layout import BriefFiles, SharedLayout
 from summarize.runtime.publish import publish_brief
-from summarize.runtime.render import CSP, dates_label, shown_time
+from summarize.runtime.render import CSP, dates_label, shown_time, value_label
 from summarize.types import BriefSentence, Disagreement
 
 HOSTILE_TITLE = "<script>alert(1)</script> summit"
@@ -320,3 +320,13 @@ def test_dates_label(dates, event_date, label):
     assert dates_label(dates, event_date) == label
     assert shown_time("2026-12-02T16:17:09+00:00") == "2 Dec 2026, 16:17 UTC"
     assert shown_time("2026-12-02T17:17:09+01:00") == "2 Dec 2026, 16:17 UTC"
+
+
+@pytest.mark.parametrize(
+    "kind, subject, label",
+    [("date", "date", "Date"), ("amount", "USD/year", "Amount (USD/year)"), ("count", "injured", "Number (injured)"),
+     ("name", "Hélène", "Name (Hélène)")],
+)
+def test_a_values_kind_is_worded_alike_where_sources_differ_and_in_what_changed(kind, subject, label):
+    """A disputed surname is a name, not a number."""
+    assert value_label(kind, subject) == label

@@ -102,7 +102,9 @@ def template_environment(**options) -> jinja2.Environment:
     )
     environment.filters["web_url"] = web_url
     environment.filters["shown_date"] = shown_date
+    environment.filters["shown_time"] = shown_time
     environment.filters["one_writing"] = one_writing
+    environment.filters["value_label"] = value_label
     return environment
 
 
@@ -301,6 +303,26 @@ def one_writing(value: str) -> str:
     return value.split(" / ")[0]
 
 
+# What a value is of, by its kind (a count's kind is "count"): the subject follows in brackets.
+VALUE_KINDS = {"amount": "Amount", "name": "Name"}
+
+
+def value_label(kind: str, subject: str) -> str:
+    """What a disputed or changed value is of, as brief.md and brief.html word it: "Date",
+    "Amount (USD)", "Number (injured)", "Name (Hélène)" (her surname)."""
+    return "Date" if kind == "date" else f"{VALUE_KINDS.get(kind, 'Number')} ({subject})"
+
+
+# change_summary's words when nothing changed.
+NO_CHANGE = "no change"
+
+
+def shown_since(since: dict | None) -> dict | None:
+    """brief.json's "since" when the pages show it: there was a previous brief and something
+    changed since it. A night that changed nothing says nothing, rather than "no change"."""
+    return since if since is not None and since["summary"] != NO_CHANGE else None
+
+
 def render_markdown(brief: Brief, articles: Sequence[Article], generated_at: str) -> str:
     environment = template_environment()
     environment.filters["md"] = md_escape
@@ -310,6 +332,8 @@ def render_markdown(brief: Brief, articles: Sequence[Article], generated_at: str
         articles=articles,
         dates=dates_label([a.date for a in articles if a.date], brief.date),
         updated=shown_time(generated_at),
+        # The record brief.json gives, so that the two files list the same changes.
+        since=shown_since(since_record(brief)),
     )
 
 
@@ -392,6 +416,8 @@ def render_html(document: dict, files: BriefFiles) -> str:
         totals={outlet: sum(outlet in s.record["outlets"] for s in sentences) for outlet in document["outlets"]},
         dates=dates_label(dates, as_day(event_date) if event_date else None),
         updated=shown_time(document["generated_at"]),
+        # A brief.json before 1.1 has no "since".
+        since=shown_since(document.get("since")),
         csp=CSP,
         files=files,
     )
