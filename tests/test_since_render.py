@@ -12,6 +12,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from contract import schema_errors
 from factories import article, brief, sentence
 from markdown_it import MarkdownIt
 
@@ -258,3 +259,46 @@ def test_a_browser_shows_the_since_section_between_the_lede_and_the_sections(pag
         assert since["text"].startswith(f"Since {PREVIOUS_SHOWN}\n") and "Number (injured): 14 people →" in since["text"]
     page.write_text(pages["none"][0], encoding="utf-8")
     assert all(seen["since"] is None for seen in layouts(page, (1280,)).values())
+
+
+# -- brief.json against the shipped schema -----------------------------------------------------
+
+
+def test_brief_json_follows_the_schema_with_since_filled_null_or_no_change(pages):
+    """brief.json 1.1's "since" is null or what changed, and a brief of 1.0 (no "since", "facts"
+    or "change") still follows the schema."""
+    for changes, (_, _, doc) in pages.items():
+        assert doc["schema_version"] == "1.1"
+        assert schema_errors("brief", doc) == [], changes
+        assert any(e.startswith("since:") for e in schema_errors("brief", doc | {"since": SUMMARY})), changes  # an object or null
+    assert pages["some"][2]["facts"][0] == {
+        "text": LEDE, "outlets": ["A", "B", "C"], "fingerprints": ["0000000000000000"],
+        "values": [{"kind": "count", "subject": "injured", "value": "19", "written": "19 people"}], "shown": True,
+    }
+    older = json.loads(json.dumps(pages["first"][2]))
+    older["schema_version"] = "1.0"
+    del older["since"], older["facts"], older["lede"]["change"]
+    for section in older["sections"]:
+        for s in section["sentences"]:
+            del s["change"]
+    assert schema_errors("brief", older) == []
+
+
+@pytest.mark.parametrize(
+    "damage, where",
+    [
+        (lambda doc: doc["sections"][0]["sentences"][0].update(change="newer"), "sections/0/sentences/0/change"),
+        (lambda doc: doc["since"].pop("changed_values"), "since"),
+        (lambda doc: doc["since"]["changed_values"][0]["before"].pop("written"), "since/changed_values/0/before"),
+        (lambda doc: doc["since"]["changed_values"][0]["after"].update(normalised={"number": "19"}), "since/changed_values/0/after/normalised"),
+        (lambda doc: doc["since"]["new_disagreements"].append("1"), "since/new_disagreements/1"),
+        (lambda doc: doc["since"]["new_facts"][0].update(brief_sentence=None), "since/new_facts/0/brief_sentence"),
+        (lambda doc: doc.update(since="1 new fact"), "since"),
+        (lambda doc: doc["facts"][0].update(fingerprints=["Antwerp"]), "facts/0/fingerprints/0"),
+    ],
+    ids=["change", "since-field", "before-written", "normalised", "disagreement-index", "new-fact-unshown", "since-text", "fingerprint"],
+)
+def test_the_schema_describes_since_facts_and_each_sentences_change(pages, damage, where):
+    doc = json.loads(json.dumps(pages["some"][2]))
+    damage(doc)
+    assert any(error.startswith(f"{where}:") for error in schema_errors("brief", doc)), schema_errors("brief", doc)
