@@ -6,23 +6,31 @@ hand, their `changes` as the changes stage would give them: no model, no previou
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 import re
+import types
+import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
 
+import feedparser
 import pytest
 from contract import schema_errors
 from factories import article, brief, sentence
 from markdown_it import MarkdownIt
 
 from summarize.config import compose_settings
+from summarize.runtime import index
+from summarize.runtime import publish as publish_module
+from summarize.runtime.index import after_run, update_index
 from summarize.runtime.layout import BriefFiles, SharedLayout
 from summarize.runtime.publish import publish_brief
 from summarize.types import BriefSentence, CarriedFact, CarriedValue, Changes, Disagreement, ValueChange
 
 PUBLISH = compose_settings("+event=lee_beijing").publish
 FILES = BriefFiles.of(PUBLISH)
+ATOM = "{http://www.w3.org/2005/Atom}"
 
 PREVIOUS_AT = "2026-12-02T16:17:09+00:00"
 PREVIOUS_SHOWN = "2 Dec 2026, 16:17 UTC"  # as the pages word PREVIOUS_AT
@@ -302,3 +310,109 @@ def test_the_schema_describes_since_facts_and_each_sentences_change(pages, damag
     doc = json.loads(json.dumps(pages["some"][2]))
     damage(doc)
     assert any(error.startswith(f"{where}:") for error in schema_errors("brief", doc)), schema_errors("brief", doc)
+
+
+# -- The index and the feed: the change line ---------------------------------------------------
+
+
+class Clock(dt.datetime):
+    """datetime whose now() is `Clock.at`: the time publish_brief stamps a brief with."""
+
+    at = dt.datetime(2026, 12, 2, 16, 17, 9, tzinfo=dt.timezone.utc)
+
+    @classmethod
+    def now(cls, tz=None):
+        return cls.at
+
+
+@pytest.fixture
+def nights(tmp_path, monkeypatch):
+    """nights("first", "some", ...): publish `night_brief` of each kind, one a night at 16:17:09,
+    the first on 2 Dec 2026 (PREVIOUS_AT), each followed by its run's rewrite of the index and
+    feed; returns the shared folder."""
+    monkeypatch.setattr(publish_module, "dt", types.SimpleNamespace(datetime=Clock, timezone=dt.timezone))
+
+    def run(*kinds: str) -> Path:
+        for kind in kinds:
+            publish(tmp_path, night_brief(kind))
+            assert after_run(tmp_path, "test_event", PUBLISH) == []
+            monkeypatch.setattr(Clock, "at", Clock.at + dt.timedelta(days=1))
+        return tmp_path
+
+    return run
+
+
+CHANGE_LINE = f'<p class="meta changes">Since <time datetime="{PREVIOUS_AT}">{PREVIOUS_SHOWN}</time>: {SUMMARY}</p>'
+
+
+def feed_content(shared: Path) -> str:
+    (entry,) = feedparser.parse((shared / "feed.xml").read_bytes()).entries
+    return entry.content[0].value
+
+
+def test_the_index_and_the_feed_say_what_changed_since_the_previous_brief(nights):
+    shared = nights("first")
+    assert "Since" not in (shared / "index.html").read_text(encoding="utf-8") and "Since" not in feed_content(shared)
+
+    nights("some")  # the next night: the pages' last rewrite (pages.state.json) still shows the first
+    html = (shared / "index.html").read_text(encoding="utf-8")
+    assert CHANGE_LINE in html and html.index(CHANGE_LINE) < html.index(f"<p>{LEDE}</p>")
+    assert feed_content(shared) == (
+        f"<p>{LEDE}</p><p>Since {PREVIOUS_SHOWN}: {SUMMARY}.</p>"
+        "<p>Reported by A, B, C (3 outlets, 3 independent sources).</p><p>1 disagreement between sources, listed in the brief.</p>"
+    )
+    (entry,) = ET.parse(shared / "feed.xml").getroot().findall(f"{ATOM}entry")
+    assert f"Since {PREVIOUS_SHOWN}: {SUMMARY}." in entry.findtext(f"{ATOM}content")
+
+    nights("none")  # a night that changed nothing: the line goes with the brief it was about
+    assert "Since" not in (shared / "index.html").read_text(encoding="utf-8") and "Since" not in feed_content(shared)
+
+
+def test_a_summary_written_before_since_is_read_as_it_is(nights, caplog):
+    """An event's summary written by a release before the change line has no "since": it is of a
+    brief before brief.json 1.1, so it says nothing of changes, and is kept, not rebuilt (which
+    would lose when the event first published); the event's next brief brings the line."""
+    shared = nights("first")
+    path = index.summary_path(shared, "test_event")
+    record = json.loads(path.read_text(encoding="utf-8"))
+    del record["since"]
+    path.write_text(json.dumps(record), encoding="utf-8")
+    (shared / index.PAGES_STATE).unlink()  # every summary is read
+
+    update_index(shared, FILES, base_url="https://news.example.org/")  # the parts are rendered again, from the entry
+    assert "rebuilding the summary" not in caplog.text
+    (entry,) = feedparser.parse((shared / "feed.xml").read_bytes()).entries
+    assert entry.published == "2026-12-02T16:17:09+00:00" and "Since" not in entry.content[0].value
+
+    nights("some")
+    assert CHANGE_LINE in (shared / "index.html").read_text(encoding="utf-8")
+    (entry,) = feedparser.parse((shared / "feed.xml").read_bytes()).entries
+    assert entry.published == "2026-12-02T16:17:09+00:00"
+
+
+@pytest.mark.parametrize("since", ["1 new fact", {"summary": 1, "previous": PREVIOUS_AT}, {"summary": SUMMARY, "previous": "2026-12-02T16:17:09"}])
+def test_a_summary_with_a_damaged_since_is_rebuilt_from_the_briefs(nights, caplog, since):
+    shared = nights("first", "some")
+    path = index.summary_path(shared, "test_event")
+    record = json.loads(path.read_text(encoding="utf-8"))
+    assert record["since"] == {"summary": SUMMARY, "previous": PREVIOUS_AT}
+    record["since"] = since
+    path.write_text(json.dumps(record), encoding="utf-8")
+    (shared / index.PAGES_STATE).unlink()
+
+    update_index(shared, FILES, base_url="https://news.example.org/")
+    assert "rebuilding the summary of test_event" in caplog.text
+    assert CHANGE_LINE in (shared / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_damaged_since_in_brief_json_leaves_out_only_its_event(nights):
+    shared = nights("some")
+    path = shared / "test_event" / "brief.json"
+    document = json.loads(path.read_text(encoding="utf-8"))
+    document["since"]["previous_generated_at"] = "yesterday"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    (shared / index.PAGES_STATE).unlink()
+    index.summary_path(shared, "test_event").unlink()
+
+    (warning,) = update_index(shared, FILES)
+    assert warning.startswith("the index leaves out test_event: ")

@@ -42,7 +42,7 @@ from summarize.runtime.layout import ADMIN_DIR, BriefFiles
 from summarize.runtime.lock import EventLock
 import summarize.types
 from summarize.runtime import render as render_module
-from summarize.runtime.render import CSP, html_environment, shown_date, shown_time
+from summarize.runtime.render import CSP, NO_CHANGE, html_environment, shown_date, shown_time
 from summarize.runtime.versions import STAMP_FORMAT, is_stamp
 from summarize.settings import PublishSettings, is_plain_name
 from summarize.types import count_sources, counted, coverage_phrase
@@ -74,6 +74,15 @@ class Failure:
 
 
 @dataclass(frozen=True)
+class Since:
+    """What changed since the event's previous brief, in brief.json's words ("3 new facts, 1 value
+    changed"), and when that brief was published."""
+
+    summary: str
+    previous: dt.datetime
+
+
+@dataclass(frozen=True)
 class EventEntry:
     """One event on the index and in the feed: its latest brief, and its last run's failure if
     that came after it. Kept as the event's summary (`record`, `from_record`)."""
@@ -88,6 +97,7 @@ class EventEntry:
     outlets: tuple[str, ...]
     sources: int  # independent sources: outlets carrying copies of one article count once
     disagreements: int
+    since: Since | None  # None on the event's first brief, and when nothing changed since the previous one
     categories: tuple[str, ...]  # the brief's section labels
     has_html: bool
     failure: Failure | None
@@ -104,6 +114,7 @@ class EventEntry:
         failure = self.failure and {"at": self.failure.at.isoformat(), "exit_code": self.failure.exit_code, "message": self.failure.message}
         return dataclasses.asdict(self) | {
             "generated_at": self.generated_at.isoformat(), "published_at": self.published_at.isoformat(), "failure": failure,
+            "since": self.since and {"summary": self.since.summary, "previous": self.since.previous.isoformat()},
         }
 
     @classmethod
@@ -113,6 +124,11 @@ class EventEntry:
         failure = record["failure"]
         if failure is not None:
             failure = Failure(aware_time(failure["at"]), typed(failure, "exit_code", int), typed(failure, "message", str))
+        # A summary written before "since" is of a brief before brief.json 1.1, which had none:
+        # nothing to say, and its other fields (when the event first published) still hold.
+        since = record.get("since")
+        if since is not None:
+            since = Since(typed(since, "summary", str), aware_time(since["previous"]))
         return cls(
             event_id=typed(record, "event_id", str),
             title=typed(record, "title", str),
@@ -124,6 +140,7 @@ class EventEntry:
             outlets=texts(record, "outlets"),
             sources=typed(record, "sources", int),
             disagreements=typed(record, "disagreements", int),
+            since=since,
             categories=texts(record, "categories"),
             has_html=typed(record, "has_html", bool),
             failure=failure,
@@ -264,6 +281,18 @@ def lede(document: dict) -> str:
     return ""
 
 
+def changes_since(document: dict) -> Since | None:
+    """What changed since the previous brief, as brief.json words it; None on a first brief (or
+    one before brief.json 1.1) and when nothing changed."""
+    since = document.get("since")
+    if since is None:
+        return None
+    if not isinstance(since, dict):
+        raise ValueError(f"'since' is a {type(since).__name__}, not an object")
+    summary = typed(since, "summary", str)
+    return None if summary == NO_CHANGE else Since(summary, aware_time(since["previous_generated_at"]))
+
+
 def section_labels(document: dict) -> tuple[str, ...]:
     labels = tuple(section["label"] for section in listed(document, "sections"))
     if not all(isinstance(label, str) for label in labels):
@@ -308,6 +337,7 @@ def event_entry(shared_dir: Path, event_id: str, files: BriefFiles, previous: Ev
             outlets=texts(document, "outlets"),
             sources=independent_sources(document),
             disagreements=len(listed(document, "disagreements")),
+            since=changes_since(document),
             categories=section_labels(document),
             has_html=(folder / files.html).is_file(),
             failure=None,
@@ -499,10 +529,12 @@ def page_url(base_url: str | None, path: str) -> str:
 
 def entry_html(entry: EventEntry) -> str:
     """The feed entry's content, as HTML (the template escapes it once more into the XML): the
-    lede, who reports the event, how many disagreements the brief lists, and a failed last run."""
+    lede, what changed since the previous brief, who reports the event, how many disagreements
+    the brief lists, and a failed last run."""
     disputes = counted(entry.disagreements, "disagreement")
     parts = [
         escape(entry.lede) if entry.lede else "",
+        f"Since {shown_time(entry.since.previous)}: {escape(entry.since.summary)}." if entry.since else "",
         f"Reported by {escape(', '.join(entry.outlets))} ({escape(entry.coverage)}).",
         f"{disputes} between sources{', listed in the brief' if entry.disagreements else ''}.",
     ]
