@@ -181,7 +181,7 @@ def brief_json(**fields) -> dict:
     document = {
         "schema_version": "1.1", "generated_at": "2026-01-05T06:00:00+00:00", "copies": [["A", "B"]],
         "disagreements": [{"kind": "count", "subject": "person injured", "fact": CRASH}],
-        "facts": [{"text": VISIT, "outlets": ["A"], "fingerprints": [fingerprint(VISIT)],
+        "facts": [{"wording": VISIT, "outlets": ["A"], "fingerprints": [fingerprint(VISIT)],
                    "values": [{"kind": "date", "subject": "date", "value": "2026-01-04", "written": "Sunday"}], "shown": True}],
     }
     return document | fields
@@ -202,8 +202,8 @@ def test_a_previous_brief_reads_back_its_facts():
         (brief_json(schema_version="1.0"), "carries no facts"),
         (brief_json(schema_version="2.0"), "not one this version reads"),
         ({k: v for k, v in brief_json().items() if k != "facts"}, "carries no facts"),
-        (brief_json(facts=[{"text": VISIT, "outlets": "A", "fingerprints": [], "values": []}]), "'outlets' is not a list of text"),
-        (brief_json(facts=[{"text": VISIT, "outlets": [], "fingerprints": [], "values": [], "shown": "yes"}]), "'shown'"),
+        (brief_json(facts=[{"wording": VISIT, "outlets": "A", "fingerprints": [], "values": []}]), "'outlets' is not a list of text"),
+        (brief_json(facts=[{"wording": VISIT, "outlets": [], "fingerprints": [], "values": [], "shown": "yes"}]), "'shown'"),
         (brief_json(generated_at=None), "'generated_at' is missing"),
         ([], "not an object"),
     ],

@@ -40,6 +40,16 @@ def sentences(brief: dict) -> list[dict]:
     return [s for section in brief["sections"] for s in section["sentences"]]
 
 
+def sentence_shaped(node, path=()) -> list[tuple]:
+    """Where brief.json holds a record shaped as a brief sentence: a text with the outlets citing it."""
+    if isinstance(node, list):
+        return [found for item in node for found in sentence_shaped(item, path)]
+    if not isinstance(node, dict):
+        return []
+    here = [path] if "outlets" in node and any(isinstance(node.get(key), str) for key in ("text", "shown")) else []
+    return here + [found for key, value in node.items() for found in sentence_shaped(value, (*path, key))]
+
+
 def marks(brief: dict) -> list:
     return [s["change"] for s in sentences(brief) if s["change"]]
 
@@ -89,6 +99,9 @@ def test_articles_arriving_the_second_night_are_new_and_marked(nights):
 
     since = brief["since"]
     assert since["new_facts"] and since["summary"].startswith(f"{len(since['new_facts'])} new fact")
+    # Only the brief's own sentences are shaped as cited sentences: a program walking brief.json
+    # for them must not take the carried facts or the change lists for more.
+    assert {path[0] for path in sentence_shaped(brief)} == {"sections", "lede"}
     new = [s for s in sentences(brief) if s["change"] == "new"]
     assert [s["index"] for s in new] == [item["brief_sentence"] for item in since["new_facts"]]
     # Every fact marked new comes from the articles that arrived; the lede (the core fact) stays.

@@ -280,7 +280,7 @@ def test_brief_json_follows_the_schema_with_since_filled_null_or_no_change(pages
         assert schema_errors("brief", doc) == [], changes
         assert any(e.startswith("since:") for e in schema_errors("brief", doc | {"since": SUMMARY})), changes  # an object or null
     assert pages["some"][2]["facts"][0] == {
-        "text": LEDE, "outlets": ["A", "B", "C"], "fingerprints": ["0000000000000000"],
+        "wording": LEDE, "outlets": ["A", "B", "C"], "fingerprints": ["0000000000000000"],
         "values": [{"kind": "count", "subject": "injured", "value": "19", "written": "19 people"}], "shown": True,
     }
     older = json.loads(json.dumps(pages["first"][2]))

@@ -72,7 +72,7 @@ def _fact(value: object) -> CarriedFact:
     if not isinstance(shown, bool):
         raise UnreadableBrief(f"a fact's 'shown' is a {type(shown).__name__}, not true or false")
     return CarriedFact(
-        _text(record, "text"), tuple(_strings(record.get("outlets"), "outlets")),
+        _text(record, "wording"), tuple(_strings(record.get("outlets"), "outlets")),
         tuple(_strings(record.get("fingerprints"), "fingerprints")), values, shown,
     )
 

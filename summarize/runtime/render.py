@@ -175,9 +175,11 @@ def carried_value_record(value: CarriedValue) -> dict:
 
 def fact_records(brief: Brief) -> list[dict]:
     """The event's facts as the next run reads them back (runtime/previous.py): compact, no
-    sentence text but each fact's wording, its sentences as fingerprints."""
+    sentence text but each fact's wording, its sentences as fingerprints. Not brief sentences,
+    and not shaped like them (a "text" with "outlets"): a program walking brief.json for the
+    brief's cited sentences must not take every fact of the articles for one."""
     return [
-        {"text": f.text, "outlets": list(f.outlets), "fingerprints": list(f.fingerprints),
+        {"wording": f.text, "outlets": list(f.outlets), "fingerprints": list(f.fingerprints),
          "values": [carried_value_record(v) for v in f.values], "shown": f.shown}
         for f in brief.carried
     ]
@@ -215,7 +217,7 @@ def since_record(brief: Brief) -> dict | None:
         "previous_generated_at": changes.since,
         "previous_version": changes.previous_version,
         "new_facts": [
-            {"brief_sentence": i, "text": brief.sentences[i].text, "outlets": list(brief.sentences[i].outlets)} for i in new
+            {"brief_sentence": i, "fact": brief.sentences[i].text} for i in new
         ],
         "changed_values": [
             changed_value_record(change) | {"fact": change.fact, "brief_sentence": index_of.get(fact)}
