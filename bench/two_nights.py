@@ -28,8 +28,9 @@ brief reports (a sentence matches the fact's regexes), the share marked "new".
 
 Jobs run in this process as a multirun runs them (summarize.runtime.runner.run_event), so the
 models load once; every run embeds every sentence (embed.store_vectors=false). Prints Markdown
-tables and, to stderr, progress; keeps each scored night's brief.html/json/md of the dev events
-under the output folder it names. Hydra overrides after the options apply to every run.
+tables and, to stderr, progress; keeps every night's brief.html/json/md and index.html of the dev
+events under the output folder it names (EVENT/CASE/ for a scored night, EVENT/CASE-night1/ for
+the night before it). Hydra overrides after the options apply to every run.
 The dev-set and Multi-News text is read where it lies and written only to temporary folders.
 """
 
@@ -47,6 +48,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+
+from summarize.types import fingerprint
 
 ROOT = Path(__file__).resolve().parent.parent
 EVENTS_DIR = ROOT.parent / "shared" / "eval" / "events"
@@ -351,12 +354,16 @@ class Score:
     new_facts: int | None = None  # gold facts new that night (None: no gold)
     reported: int = 0  # of those, in the brief
     recalled: int = 0  # of those, in a sentence marked "new"
+    dropped_before: int = 0  # wrong "new" marks of a sentence of a night-1 article that night 1's facts lack
     marked_changed: int = 0
     changed_found: bool | None = None  # edited: the value in since.changed_values
+    changed_items: int = 0  # edited: how many since.changed_values items give it
     edited_marked: bool | None = None  # edited: a sentence giving the new value is marked "changed"
+    edited_other: int = 0  # edited: marked sentences that do not give the new value
     since_items: int = 0
     summary: str = ""
     notes: list[str] = field(default_factory=list)  # wrong marks, misses, changed values
+    marks: list[dict] = field(default_factory=list)  # every marked sentence and its verdict (results.json)
 
 
 def short(text: str, width: int = 150) -> str:
@@ -364,15 +371,32 @@ def short(text: str, width: int = 150) -> str:
     return text if len(text) <= width else text[: width - 3] + "..."
 
 
-def score_novelty(score: Score, sentences: list[dict], before: dict[str, str], gold: dict | None, threshold: float) -> None:
+def carried_prints(document: dict | None) -> set[str]:
+    """The fingerprints of every sentence of a brief.json's facts: what the next night compares with."""
+    return {p for fact in (document or {}).get("facts") or [] for p in fact.get("fingerprints") or []}
+
+
+def dropped_by_night_one(sentence: dict, before: dict[str, str], carried: set[str]) -> bool:
+    """A sentence of a night-1 article that no fact of night 1's brief carries: night 1's run left
+    it out (the clean stage's topic filter, say), so night 2 cannot know it by its fingerprint."""
+    old_ids = {article_id(n) for n in before}
+    return any(s.get("article_id") in old_ids and fingerprint(s.get("text", "")) not in carried for s in sentence.get("sources") or [])
+
+
+def score_novelty(score: Score, sentences: list[dict], before: dict[str, str], previous: dict | None, gold: dict | None, threshold: float) -> None:
+    carried = carried_prints(previous)
     for sentence in (s for s in sentences if s.get("change") == "new"):
         verdict = judge_marked(sentence, before, gold, threshold)
         score.marked_new += 1
         score.right += verdict.right
         score.by_gold += verdict.judge == "gold"
         score.by_words += verdict.judge == "words"
+        dropped = not verdict.right and dropped_by_night_one(sentence, before, carried)
+        score.dropped_before += dropped
+        score.marks.append({"change": "new", "right": verdict.right, "judge": verdict.judge, "why": verdict.why, "text": sentence["text"]})
         if not verdict.right:
-            score.notes.append(f"false new ({verdict.why}): {short(sentence['text'])}")
+            also = "; night 1's brief carries no fact with its night-1 sentence" if dropped else ""
+            score.notes.append(f"false new ({verdict.why}{also}): {short(sentence['text'])}")
 
 
 def score_recall(score: Score, sentences: list[dict], before: dict[str, str], after: dict[str, str], gold: dict) -> None:
@@ -391,8 +415,11 @@ def score_recall(score: Score, sentences: list[dict], before: dict[str, str], af
 
 def score_edit(score: Score, sentences: list[dict], since: dict | None, edit: Edit) -> None:
     score.changed_found = changed_value_found(since, edit)
-    giving = [s for s in sentences if token_pattern(edit.new).search(s["text"])]
+    score.changed_items = sum(changed_value_found({"changed_values": [c]}, edit) for c in (since or {}).get("changed_values") or [])
+    gives = lambda s: bool(token_pattern(edit.new).search(s["text"]))  # noqa: E731
+    giving = [s for s in sentences if gives(s)]
     score.edited_marked = any(s.get("change") == "changed" for s in giving) if giving else None
+    score.edited_other = sum(bool(s.get("change")) and not gives(s) for s in sentences)
     if not giving:
         score.notes.append(f"the brief shows no sentence giving {edit.new}")
 
@@ -402,16 +429,17 @@ def describe_changes(score: Score, sentences: list[dict], since: dict | None) ->
         before, after = item.get("before") or {}, item.get("after") or {}
         score.notes.append(f"changed value {item.get('kind')} {item.get('subject')!r}: {before.get('written')!r} -> {after.get('written')!r}")
     for sentence in (s for s in sentences if s.get("change") == "changed"):
+        score.marks.append({"change": "changed", "text": sentence["text"]})
         score.notes.append(f"marked changed: {short(sentence['text'])}")
 
 
-def score_night(chain: Chain, k: int, document: dict, threshold: float) -> Score:
-    """The night `k` brief of `chain`, against night k-1's articles."""
+def score_night(chain: Chain, k: int, document: dict, previous: dict | None, threshold: float) -> Score:
+    """The night `k` brief of `chain`, against night k-1's articles and brief (`previous`)."""
     case, before, after = chain.steps[k], chain.nights[k - 1].files, chain.nights[k].files
     sentences, since = brief_sentences(document), document.get("since")
     score = Score(chain.source, chain.event["id"], case, since_items=since_items(since), summary=(since or {}).get("summary", ""))
     score.marked_changed = sum(s.get("change") == "changed" for s in sentences)
-    score_novelty(score, sentences, before, chain.gold, threshold)
+    score_novelty(score, sentences, before, previous, chain.gold, threshold)
     if chain.gold and case != "force":
         score_recall(score, sentences, before, after, chain.gold)
     if case == "edited" and chain.edit:
@@ -451,11 +479,16 @@ def novelty_table(scores: list[Score]) -> list[str]:
 
 
 def edit_table(scores: list[Score], edits: dict[str, Edit]) -> list[str]:
-    lines = ["| event | edit | in since.changed_values | its sentence marked changed | other marks | since |", "|---|---|---|---|---|---|"]
+    lines = [
+        "| event | edit | in since.changed_values (items) | its sentences marked changed | other marked sentences | since |",
+        "|---|---|---|---|---|---|",
+    ]
     for s in scores:
         edit = edits[s.event]
-        others = s.marked_new + s.marked_changed - bool(s.edited_marked)
-        lines.append(f"| {s.event} | {edit.fact}: {edit.old} -> {edit.new} | {yes_no(s.changed_found)} | {yes_no(s.edited_marked)} | {others} | {s.summary or '(none)'} |")
+        lines.append(
+            f"| {s.event} | {edit.fact}: {edit.old} -> {edit.new} | {yes_no(s.changed_found)} ({s.changed_items}) | {yes_no(s.edited_marked)} "
+            f"| {s.edited_other} | {s.summary or '(none)'} |"
+        )
     return lines
 
 
@@ -471,7 +504,7 @@ def totals(scores: list[Score]) -> dict:
     new_facts = sum(s.new_facts or 0 for s in ok)
     return {
         "nights": len(scores), "failed": len(scores) - len(ok),
-        "marked_new": sum(s.marked_new for s in ok), "right": sum(s.right for s in ok),
+        "marked_new": sum(s.marked_new for s in ok), "right": sum(s.right for s in ok), "dropped_before": sum(s.dropped_before for s in ok),
         "by_gold": sum(s.by_gold for s in ok), "by_words": sum(s.by_words for s in ok),
         "new_facts": new_facts, "reported": sum(s.reported for s in ok), "recalled": sum(s.recalled for s in ok),
         "marked_changed": sum(s.marked_changed for s in ok), "since_items": sum(s.since_items for s in ok),
@@ -481,8 +514,8 @@ def totals(scores: list[Score]) -> dict:
 
 def totals_table(scores: list[Score]) -> list[str]:
     lines = [
-        "| source | case | nights (failed) | marked new | precision | new gold facts: in brief / marked | recall | marked changed | since items | changed value found |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| source | case | nights (failed) | marked new | precision | wrong, night 1 dropped it | new gold facts: in brief / marked | recall | marked changed | since items | changed value found |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     groups = [(src, case) for src in ("dev", "multinews") for case in CASES]
     for source, case in groups:
@@ -493,7 +526,7 @@ def totals_table(scores: list[Score]) -> list[str]:
         recall = f"{t['reported']} of {t['new_facts']} / {t['recalled']}" if source == "dev" and case != "force" else "-"
         found = f"{t['changed_found']} of {t['nights'] - t['failed']}" if case == "edited" else "-"
         lines.append(
-            f"| {source} | {case} | {t['nights']} ({t['failed']}) | {t['marked_new']} | {ratio(t['right'], t['marked_new'])} | {recall} "
+            f"| {source} | {case} | {t['nights']} ({t['failed']}) | {t['marked_new']} | {ratio(t['right'], t['marked_new'])} | {t['dropped_before']} | {recall} "
             f"| {ratio(t['recalled'], t['reported']) if recall != '-' else '-'} | {t['marked_changed']} | {t['since_items']} | {found} |"
         )
     return lines
@@ -578,13 +611,20 @@ def keep_brief(work: Path, event_id: str, dest: Path) -> None:
     shutil.copyfile(work / "shared" / "index.html", dest / "index.html")
 
 
+def kept_name(chain: Chain, k: int) -> str:
+    """The folder of a chain's night k: its case ("two_more"), or the first case's and "night1"."""
+    return (chain.steps[k] if k in chain.steps else f"{chain.steps[min(chain.steps)]}-night{k + 1}").replace(" ", "_")
+
+
 def run_chain(chain: Chain, tmp: Path, args, progress) -> list[Score]:
     """Every night of a chain in turn; a failed night fails the nights scored after it."""
     work = Path(tempfile.mkdtemp(prefix=f"{chain.event['id']}-", dir=tmp))
     scores: list[Score] = []
+    document = None
     for k, night in enumerate(chain.nights):
         step = chain.steps.get(k, "night 1")
         start = time.perf_counter()
+        previous = document
         try:
             document = run_night(chain, night, work, args.overrides, k + 1)
         except Exception as error:  # one failed night must not cost the other events theirs
@@ -592,9 +632,9 @@ def run_chain(chain: Chain, tmp: Path, args, progress) -> list[Score]:
             return scores + [Score(chain.source, chain.event["id"], case, failed=repr(error)) for j, case in chain.steps.items() if j >= k]
         progress(f"{chain.event['id']} {step} (night {k + 1}, {len(night.files)} articles): {time.perf_counter() - start:.1f}s")
         if k in chain.steps:
-            scores.append(score_night(chain, k, document, args.overlap))
-            if chain.source == "dev":
-                keep_brief(work, chain.event["id"], args.out / chain.event["id"] / chain.steps[k].replace(" ", "_"))
+            scores.append(score_night(chain, k, document, previous, args.overlap))
+        if chain.source == "dev":
+            keep_brief(work, chain.event["id"], args.out / chain.event["id"] / kept_name(chain, k))
     return scores
 
 

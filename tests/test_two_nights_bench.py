@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import pytest
 
+from summarize.types import fingerprint
+
 from bench.two_nights import (
     Chain, Edit, Night, apply_edit, brief_sentences, changed_value_found, choose_edit, dev_chains, facts_absent,
-    headline, judge_marked, multinews_chain, overlap, replacement, score_night, seed_files, since_items,
+    dropped_by_night_one, headline, judge_marked, multinews_chain, overlap, replacement, score_night, seed_files, since_items,
     split_sentences, token_pattern, totals,
 )
 
@@ -40,7 +42,7 @@ EVENT = {"id": "brindle_strike", "title": "Ferry strike", "outlets": {name: name
 
 
 def sentence(text: str, change: str | None = None, *sources: str, index: int = 0) -> dict:
-    return {"index": index, "text": text, "change": change, "sources": [{"article_id": s} for s in sources]}
+    return {"index": index, "text": text, "change": change, "sources": [{"article_id": s, "text": text} for s in sources]}
 
 
 def test_night_one_of_added_is_the_pair_leaving_most_facts_to_come_with_its_copies():
@@ -154,30 +156,47 @@ def test_score_night_counts_precision_recall_and_notes():
         since={"summary": "3 new facts", "new_facts": [{}, {}, {}], "changed_values": [], "new_outlets": [{}]},
     )
     assert len(brief_sentences(document)) == 4 and since_items(document["since"]) == 4
-    score = score_night(chain, 1, document, 0.5)
+    score = score_night(chain, 1, document, None, 0.5)
     assert (score.case, score.marked_new, score.right, score.by_gold, score.by_words) == ("added", 3, 2, 3, 0)
     assert (score.new_facts, score.reported, score.recalled) == (3, 3, 2)
     assert score.summary == "3 new facts" and score.since_items == 4
-    assert any(n.startswith("false new (night 1 has it: crossings cancelled)") for n in score.notes)
+    assert any(n.startswith("false new (night 1 has it: crossings cancelled") for n in score.notes)
     assert any(n.startswith("new fact not marked new (losses per day") for n in score.notes)
+    assert [m["right"] for m in score.marks] == [False, True, True]
+    # Without a night-1 brief that carries its wire sentence, the false mark is one night 1 dropped.
+    assert score.dropped_before == 1 and "night 1's brief carries no fact" in score.notes[0]
+    previous = {"facts": [{"fingerprints": [fingerprint("Crews  CANCELLED 38 crossings, the operator said.")]}]}
+    assert score_night(chain, 1, document, previous, 0.5).dropped_before == 0
+
+
+def test_dropped_by_night_one_needs_a_night_one_source_that_no_fact_carries():
+    marked = sentence("Cafes closed.", "new", "blog", "wire")
+    assert dropped_by_night_one(marked, {"wire.txt": ""}, set())
+    assert not dropped_by_night_one(marked, {"wire.txt": ""}, {fingerprint("cafes closed.")})
+    assert not dropped_by_night_one(marked, {"gazette.txt": ""}, set())
 
 
 def test_score_night_of_an_edit_and_of_a_brief_without_since():
     more = dev_chains(EVENT, GOLD, FILES)[1]
     item = {"kind": "count", "subject": "crossing", "before": {"value": "38", "written": "38"}, "after": {"value": "45", "written": "45"}}
-    document = brief(sentence("Crews cancelled 45 crossings.", "changed", "wire"), since={"summary": "1 value changed", "changed_values": [item]})
-    score = score_night(more, 2, document, 0.5)
-    assert (score.case, score.changed_found, score.edited_marked, score.marked_changed) == ("edited", True, True, 1)
-    assert (score.marked_new, score.new_facts) == (0, 0)
+    other = {"kind": "count", "subject": "bus", "before": {"value": "3"}, "after": {"value": "4"}}
+    document = brief(
+        sentence("Crews cancelled 45 crossings.", "changed", "wire"),
+        sentence("The operator put its losses at 1.5 million a day.", "new", "trade"),
+        since={"summary": "3 values changed", "changed_values": [item, other, item]},
+    )
+    score = score_night(more, 2, document, None, 0.5)
+    assert (score.case, score.changed_found, score.changed_items, score.edited_marked, score.marked_changed) == ("edited", True, 2, True, 1)
+    assert (score.marked_new, score.right, score.edited_other, score.new_facts) == (1, 0, 1, 0)
     # Before the changes stage: no "change" and no "since" at all; every figure is empty, none fails.
-    plain = score_night(more, 2, {"sections": [{"sentences": [{"index": 0, "text": "Crews cancelled 45 crossings.", "sources": []}]}]}, 0.5)
+    plain = score_night(more, 2, {"sections": [{"sentences": [{"index": 0, "text": "Crews cancelled 45 crossings.", "sources": []}]}]}, None, 0.5)
     assert (plain.changed_found, plain.edited_marked, plain.marked_new, plain.since_items, plain.summary) == (False, False, 0, 0, "")
 
 
 def test_totals_and_headline_pool_the_nights():
     chain = Chain("dev", EVENT, (Night({}), Night(FILES), Night(FILES, force=True)), {1: "added", 2: "force"}, GOLD)
-    added = score_night(chain, 1, brief(sentence("Seven cafes on the quay closed early.", "new", "blog")), 0.5)
-    forced = score_night(chain, 2, brief(sentence("Seven cafes on the quay closed early.", "new", "blog"), since={"new_facts": [{}]}), 0.5)
+    added = score_night(chain, 1, brief(sentence("Seven cafes on the quay closed early.", "new", "blog")), None, 0.5)
+    forced = score_night(chain, 2, brief(sentence("Seven cafes on the quay closed early.", "new", "blog"), since={"new_facts": [{}]}), None, 0.5)
     assert totals([added])["right"] == 1 and totals([forced])["since_items"] == 1
     lines = headline([added, forced])
     assert lines[0].startswith("- novelty precision 1.00 (1 of 1") and "1 marked sentences, 1 since items over 1 reruns" in lines[2]
