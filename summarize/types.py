@@ -270,6 +270,9 @@ class CarriedValue:
     key: str
     value: str
     written: str
+    # What is done to or said of it (StatedValue.predicate): "four miners killed" and "six miners
+    # rescued" count one noun but two things.
+    predicate: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,14 +291,15 @@ class CarriedFact:
 @dataclass(frozen=True, slots=True)
 class PreviousBrief:
     """The event's brief readers had when this run started: when it was published, its version,
-    its facts, the outlet groups it counted as one source, and its disagreements as (kind, subject,
-    the wording of the fact disputed)."""
+    its facts, the outlet groups it counted as one source, its disagreements as (kind, subject,
+    the wording of the fact disputed), and the SHA-256 of each article it was written from."""
 
     generated_at: str
     version: str | None
     facts: tuple[CarriedFact, ...]
     copies: tuple[tuple[str, ...], ...] = ()
     disputed: frozenset[tuple[str, str, str]] = frozenset()
+    articles: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)

@@ -59,13 +59,14 @@ def read_previous(document: object, version: str | None) -> PreviousBrief:
     facts = tuple(_fact(f) for f in _list(record, "facts"))
     copies = tuple(tuple(_strings(group, "copies")) for group in _list(record, "copies"))
     disputed = frozenset(_disputed(d) for d in _list(record, "disagreements"))
-    return PreviousBrief(generated_at, version, facts, copies, disputed)
+    articles = frozenset(_text(_object(a, "an article"), "sha256") for a in _list(record, "articles"))
+    return PreviousBrief(generated_at, version, facts, copies, disputed, articles)
 
 
 def _fact(value: object) -> CarriedFact:
     record = _object(value, "a fact")
     values = tuple(
-        CarriedValue(_text(v, "kind"), _text(v, "subject"), _text(v, "value"), _text(v, "written"))
+        CarriedValue(_text(v, "kind"), _text(v, "subject"), _text(v, "value"), _text(v, "written"), _optional_text(v, "predicate"))
         for v in (_object(item, "a value") for item in _list(record, "values"))
     )
     shown = record.get("shown", False)
@@ -101,6 +102,10 @@ def _text(record: dict, key: str) -> str:
     if not isinstance(value, str):
         raise UnreadableBrief(f"{key!r} is {'missing' if value is None else 'a ' + type(value).__name__}, not text")
     return value
+
+
+def _optional_text(record: dict, key: str) -> str:
+    return _text(record, key) if key in record else ""
 
 
 def _strings(value: object, key: str) -> list[str]:

@@ -19,7 +19,7 @@ from markupsafe import Markup
 from summarize.errors import UNPRINTABLE
 from summarize.runtime.layout import BriefFiles
 from summarize.types import (
-    Article, Brief, BriefSentence, CarriedValue, Disagreement, ValueChange, normalised_record, sources_by_outlet, web_url,
+    Article, Brief, BriefSentence, CarriedValue, Changes, Disagreement, ValueChange, normalised_record, sources_by_outlet, web_url,
 )
 
 # Characters that would turn article text into live Markdown or HTML.
@@ -170,7 +170,7 @@ def sections_records(brief: Brief) -> list[dict]:
 
 
 def carried_value_record(value: CarriedValue) -> dict:
-    return {"kind": value.kind, "subject": value.key, "value": value.value, "written": value.written}
+    return {"kind": value.kind, "subject": value.key, "value": value.value, "written": value.written, "predicate": value.predicate}
 
 
 def fact_records(brief: Brief) -> list[dict]:
@@ -188,6 +188,19 @@ def fact_records(brief: Brief) -> list[dict]:
 def changed_value_record(change: ValueChange) -> dict:
     side = lambda v: carried_value_record(v) | {"normalised": normalised_record(v.kind, v.key, v.value)}
     return {"kind": change.kind, "subject": change.key, "before": side(change.before), "after": side(change.after)}
+
+
+def changed_value_records(changes: Changes, index_of: dict[str, int]) -> list[dict]:
+    """Each value that changed, once: several facts giving one figure ("38 homes", "38 houses")
+    changed by one edit are one change, listed with a brief sentence showing it when there is one."""
+    records: dict[tuple, dict] = {}
+    for fact, values in changes.changed.items():
+        for change in values:
+            record = changed_value_record(change) | {"fact": change.fact, "brief_sentence": index_of.get(fact)}
+            same = (change.kind, change.before.value, change.after.value)
+            if same not in records or (records[same]["brief_sentence"] is None and record["brief_sentence"] is not None):
+                records[same] = record
+    return sorted(records.values(), key=lambda r: (r["brief_sentence"] is None, r["brief_sentence"] or 0))
 
 
 def change_summary(since: dict) -> str:
@@ -219,11 +232,7 @@ def since_record(brief: Brief) -> dict | None:
         "new_facts": [
             {"brief_sentence": i, "fact": brief.sentences[i].text} for i in new
         ],
-        "changed_values": [
-            changed_value_record(change) | {"fact": change.fact, "brief_sentence": index_of.get(fact)}
-            for fact, values in changes.changed.items()
-            for change in values
-        ],
+        "changed_values": changed_value_records(changes, index_of),
         "new_outlets": [
             {"fact": by_id[fact].text, "outlets": list(outlets), "brief_sentence": index_of[fact]}
             for fact, outlets in changes.new_outlets.items() if fact in by_id

@@ -6,12 +6,15 @@ brief knew when one of its sentences has the fingerprint of one of that fact's s
 article that did not change, or a copy of one), or when the align stage's same-fact rule joins one
 of its sentences to that fact's wording (another outlet's wording of it). Then:
 
-    new           no previous fact is tonight's fact
-    changed       the fact shows another value than the previous fact showed ("injured: 14 -> 19",
-                  "killed: at least 4 -> 11"), given by more independent sources tonight than
-                  the old value still is (a new outlet's other figure is a disagreement)
-    new outlets   independent sources reporting a known fact that none of its outlets were
-                  (an outlet carrying a copy of a known article is no new source)
+    new           no previous fact is tonight's fact, and no sentence of it is in an article
+                  unchanged since (the previous brief's articles stated it, whatever that
+                  night's cleaning kept)
+    changed       the fact shows another value of one thing than the previous fact showed
+                  ("injured: 14 -> 19"), and no sentence tonight still gives the old one, or a
+                  count rose past the old lower bound ("killed: at least 4 -> 11") with more
+                  sources; a new outlet's other figure is a disagreement, not a change
+    new outlets   independent sources reporting a known fact that none of its outlets were, in
+                  changed articles (an outlet carrying a copy of a known article is no new source)
     gone          facts the previous brief showed that no fact of tonight is
     new dispute   a disagreement about a quantity of a fact the previous brief did not dispute
 
@@ -47,7 +50,8 @@ from summarize.types import (
     sources_by_outlet,
 )
 
-Quantity = tuple[str, str]
+Quantity = tuple[str, str]  # (kind, key) of a StatedValue
+Measure = tuple[str, str, str]  # a quantity and what is done to it: ("count", "miner", "kill")
 
 
 @dataclasses.dataclass
@@ -56,19 +60,19 @@ class FactValues:
     sources give each."""
 
     fact: Fact
-    giving: dict[Quantity, dict[str, list]]
+    giving: dict[Measure, dict[str, list]]
     copies: Sequence[Sequence[str]]
 
     @classmethod
     def of(cls, fact: Fact, stated: Mapping[str, Mapping[Quantity, object]], copies: Sequence[Sequence[str]]) -> FactValues:
-        giving: dict[Quantity, dict[str, list]] = {}
+        giving: dict[Measure, dict[str, list]] = {}
         for sentence in fact.sentences:
-            for quantity, value in stated.get(sentence.id, {}).items():
-                giving.setdefault(quantity, {}).setdefault(value.value, []).append((sentence, value))
+            for (kind, key), value in stated.get(sentence.id, {}).items():
+                giving.setdefault((kind, key, value.predicate), {}).setdefault(value.value, []).append((sentence, value))
         return cls(fact, giving, copies)
 
-    def support(self, quantity: Quantity, value: str) -> int:
-        return count_sources([s.outlet for s, _ in self.giving.get(quantity, {}).get(value, ())], self.copies)
+    def support(self, measure: Measure, value: str) -> int:
+        return count_sources([s.outlet for s, _ in self.giving.get(measure, {}).get(value, ())], self.copies)
 
     def shown(self) -> tuple[CarriedValue, ...]:
         """Each quantity with the value most independent sources give (ties: the fact's wording's,
@@ -81,7 +85,7 @@ class FactValues:
                 return self.support(quantity, value), any(s.id == wording for s, _ in giving), len({s.outlet for s, _ in giving}), value
 
             best = max(by_value, key=strength)
-            values.append(CarriedValue(quantity[0], quantity[1], best, by_value[best][0][1].text))
+            values.append(CarriedValue(*quantity[:2], best, by_value[best][0][1].text, quantity[2]))
         return tuple(values)
 
 
@@ -115,84 +119,121 @@ class NightMatcher:
     def anchors(self, text: str, values: Sequence):
         return sentence_anchors(text, frozenset(self.settings.negations), values, frozenset(self.settings.synonyms))
 
-    def __call__(self, facts: Sequence[Fact], stated: Mapping) -> list[set[int]]:
-        """For each fact of tonight, the previous facts it is."""
+    def __call__(self, facts: Sequence[Fact], stated: Mapping, known: frozenset[str]) -> tuple[list[set[int]], set[int]]:
+        """For each fact of tonight, the previous facts it is; and the facts tonight that the
+        previous brief's articles stated (`known`: ids of articles unchanged since): those that
+        are previous facts, those with a sentence of such an article, and those the same-fact
+        rule joins to a previous fact's wording or to a sentence of such an article."""
         matches = [{k for s in f.sentences for k in self.by_fingerprint.get(fingerprint(s.text), ())} for f in facts]
-        unmatched = [i for i, found in enumerate(matches) if not found]
-        if not unmatched or not self.previous:
-            return matches
-        sentences = [(i, s) for i in unmatched for s in facts[i].sentences]
-        texts = [s.text for _, s in sentences] + [f.text for f in self.previous]
-        vectors = self.encoder.encode(texts)
+        seen = {i for i, f in enumerate(facts) if matches[i] or any(s.article_id in known for s in f.sentences)}
+        unseen = [i for i in range(len(facts)) if i not in seen]
+        # What the previous brief's articles said, each with the previous facts it is: every
+        # fact's wording, and tonight's sentences of the unchanged articles (which hold what that
+        # night's cleaning dropped, and every outlet's wording of a fact, not only one).
+        said = [(f.text, f.values, {k}) for k, f in enumerate(self.previous)]
+        said += [
+            (s.text, list(stated.get(s.id, {}).values()), self.by_fingerprint.get(fingerprint(s.text), set()))
+            for f in facts for s in f.sentences if s.article_id in known
+        ]
+        if not unseen or not said:
+            return matches, seen
+        sentences = [(i, s) for i in unseen for s in facts[i].sentences]
+        for row, col in self.same_fact_pairs([(s.text, list(stated.get(s.id, {}).values())) for _, s in sentences], said, facts):
+            fact = sentences[row][0]
+            seen.add(fact)
+            matches[fact] |= said[col][2]
+        return matches, seen
+
+    def same_fact_pairs(self, tonight: Sequence[tuple], said: Sequence[tuple], facts: Sequence[Fact]):
+        """(row, col) for each sentence of tonight (text, values) and each of what was said (text,
+        values, ...) that the same-fact rule calls one fact."""
+        vectors = self.encoder.encode([t for t, _ in tonight] + [t for t, *_ in said])
         # The classes of counted things a sentence counts ("agreement"), from its values.
-        anchors = [self.anchors(s.text, list(stated.get(s.id, {}).values())) for _, s in sentences]
-        anchors += [self.anchors(f.text, f.values) for f in self.previous]
+        anchors = [self.anchors(text, values) for text, values in tonight] + [self.anchors(text, values) for text, values, _ in said]
         # How telling a word is, from every sentence of tonight and every previous fact, as align
         # weighs words by the whole event's sentences.
-        matched = [self.anchors(s.text, ()) for f, found in zip(facts, matches) if found for s in f.sentences]
-        vocabulary = EventVocabulary(anchors + matched)
-        count = len(sentences)
+        vocabulary = EventVocabulary(anchors + [self.anchors(s.text, ()) for f in facts for s in f.sentences])
+        count = len(tonight)
         cosine = vectors[:count] @ vectors[count:].T
-        # Each sentence is judged with its nearest previous facts only, as align judges its nearest
-        # sentences: within one story nearly every pair reaches candidate_cosine.
+        # Each sentence is judged with its nearest only, as align judges its nearest sentences:
+        # within one story nearly every pair reaches candidate_cosine.
         nearest = np.argsort(-cosine, axis=1, kind="stable")[:, : self.settings.max_neighbours]
         rows = np.repeat(np.arange(count), nearest.shape[1])
         cols = nearest.reshape(-1)
         close_enough = cosine[rows, cols] >= self.settings.candidate_cosine
         for row, col in zip(rows[close_enough], cols[close_enough]):
-            tonight, before = anchors[row], anchors[count + col]
+            mine, theirs = anchors[row], anchors[count + col]
             close = float(cosine[row, col])
-            score = self.rule.score(pair_features(close, tonight, before, vocabulary))
-            same_class = bool(tonight.classes & before.classes)
+            score = self.rule.score(pair_features(close, mine, theirs, vocabulary))
+            same_class = bool(mine.classes & theirs.classes)
             near_copy = close >= self.rule.near_identical_cosine
-            if self.rule.same_fact(score, near_copy, True, opposed(tonight, before, self.rule.antonyms), same_class):
-                matches[sentences[row][0]].add(int(col))
-        return matches
+            if self.rule.same_fact(score, near_copy, True, opposed(mine, theirs, self.rule.antonyms), same_class):
+                yield int(row), int(col)
+
+
+def span(value: str, tolerance: float) -> tuple[float, float] | None:
+    """The numbers a normalised count or amount stands for: an exact one itself, "at least 400"
+    400 to 440 (reporters round down to a bound), "up to" the mirror of that, "about 300" 270 to
+    330 with a tolerance of 0.1; None for anything else (a date, a name)."""
+    found = BOUND.fullmatch(value)
+    if not found:
+        return None
+    x = float(found["number"])
+    return {"": (x, x), ">": (x, x * (1 + tolerance)), "<": (x * (1 - tolerance), x), "~": (x * (1 - tolerance), x * (1 + tolerance))}[found["bound"]]
 
 
 def differs(kind: str, before: str, after: str, tolerance: float) -> bool:
-    """Whether a value is another than the one given before: another number (a bound's own number
-    is none: "at least 4" -> "11" is a change, "more than 9,000" -> "9,000" is not; an approximate
-    one only beyond `tolerance`), another date, another name."""
-    first, second = BOUND.fullmatch(before), BOUND.fullmatch(after)
-    if kind not in ("count", "amount") or not first or not second:
+    """Whether a value is another than the one given before: numbers whose spans do not meet
+    ("at least 4" -> "11" does, "more than 400" -> "412" and "212" -> "more than 200" do not),
+    another date, another name."""
+    first, second = span(before, tolerance), span(after, tolerance)
+    if kind not in ("count", "amount") or first is None or second is None:
         return before != after
-    x, y = float(first["number"]), float(second["number"])
-    if "~" in (first["bound"], second["bound"]):
-        return abs(x - y) > tolerance * max(abs(x), abs(y))
-    return x != y
+    return first[1] < second[0] or second[1] < first[0]
+
+
+def rose_past(before: str, after: str) -> bool:
+    """A lower bound ("at least 4" killed) overtaken by a higher figure (11): a count that rose."""
+    first, second = BOUND.fullmatch(before), BOUND.fullmatch(after)
+    return bool(first and second and first["bound"] == ">" and float(second["number"]) > float(first["number"]))
 
 
 def changed_values(
     fact: Fact, values: FactValues, before: Sequence[CarriedFact], witnesses: Sequence[Mapping[Quantity, object]], tolerance: float
 ) -> tuple[ValueChange, ...]:
-    """The values tonight's fact shows that differ from the one the previous facts it is showed.
-    A value is an update when no sentence of tonight still gives the old one (`witnesses`: what
-    the fact's sentences, and tonight's sentences of those previous facts, state), or when the new
-    one merely narrows it ("at least 4" -> "11") and more independent sources give it. Otherwise
-    the old value stands beside the new one: a disagreement (claims), not a change."""
+    """The values tonight's fact shows that differ from the one the previous facts it is showed
+    of the same thing (kind, key and predicate). A value is an update when no sentence of tonight
+    still gives the old one (`witnesses`: what the fact's sentences, and tonight's sentences of
+    those previous facts, state), or when it is a count that rose past the old lower bound ("at
+    least 4" -> "11") and more independent sources give it. Otherwise the old value stands beside
+    the new one: a disagreement (claims), not a change."""
     changes = []
     for value in values.shown():
-        quantity = (value.kind, value.key)
-        earlier = [v for f in before for v in f.values if (v.kind, v.key) == quantity]
+        measure = (value.kind, value.key, value.predicate)
+        earlier = [v for f in before for v in f.values if (v.kind, v.key, v.predicate) == measure]
         if not earlier or not all(differs(value.kind, v.value, value.value, tolerance) for v in earlier):
             continue
         old = earlier[0]
         still_given = any(
-            quantity in stated and not differs(value.kind, old.value, stated[quantity].value, tolerance) for stated in witnesses
+            stated.get(measure[:2]) is not None and stated[measure[:2]].predicate == value.predicate
+            and not differs(value.kind, old.value, stated[measure[:2]].value, tolerance)
+            for stated in witnesses
         )
-        narrowed = not contradicts(value.kind, old.value, value.value, tolerance)
-        if not still_given or (narrowed and values.support(quantity, value.value) > values.support(quantity, old.value)):
+        rose = rose_past(old.value, value.value) and values.support(measure, value.value) > values.support(measure, old.value)
+        if not still_given or rose:
             changes.append(ValueChange(fact.text, value.kind, value.key, old, value))
     return tuple(changes)
 
 
-def new_sources(fact: Fact, before: Sequence[CarriedFact], copies: Sequence[Sequence[str]]) -> tuple[str, ...]:
-    """Tonight's outlets of the fact that are independent sources none of its previous outlets was:
-    tonight's copy groups decide, so an outlet carrying a copy of a known article adds none."""
+def new_sources(fact: Fact, before: Sequence[CarriedFact], copies: Sequence[Sequence[str]], known: frozenset[str]) -> tuple[str, ...]:
+    """Tonight's outlets of the fact that are independent sources none of its previous outlets was,
+    in articles that changed since (`known`: ids of articles unchanged since the previous brief,
+    which reported the fact then, even when last night's brief did not list it): tonight's copy
+    groups decide, so an outlet carrying a copy of a known article adds none."""
     source = sources_by_outlet(copies)
-    known = {source.get(o, o) for f in before for o in f.outlets}
-    return tuple(o for o in fact.outlets if source.get(o, o) not in known)
+    old = {source.get(o, o) for f in before for o in f.outlets}
+    old |= {source.get(s.outlet, s.outlet) for s in fact.sentences if s.article_id in known}
+    return tuple(sorted({s.outlet for s in fact.sentences if source.get(s.outlet, s.outlet) not in old}))
 
 
 def new_disagreements(
@@ -219,7 +260,10 @@ def compare(work: EventWork, matcher: NightMatcher, tolerance: float) -> Changes
     hold every sentence of each) say that the previous brief's did not."""
     previous = work.previous
     facts = list(work.facts)
-    matches = matcher(facts, work.stated)
+    # Articles unchanged since the previous brief: whatever they state, its readers' articles
+    # stated (last night's cleaning may have dropped a block that tonight's keeps).
+    known = frozenset(a.id for a in work.articles if a.sha256 in previous.articles)
+    matches, seen = matcher(facts, work.stated, known)
     fact_of = {s.id: k for k, f in enumerate(facts) for s in f.sentences}
     matches_by_sentence = {s.id: matches[k] for k, f in enumerate(facts) for s in f.sentences}
     by_fingerprint: dict[str, list[str]] = {}
@@ -231,14 +275,15 @@ def compare(work: EventWork, matcher: NightMatcher, tolerance: float) -> Changes
         k = fact_of[fact.sentences[0].id]
         before = [previous.facts[p] for p in sorted(matches[k])]
         if not before:
-            new.add(fact_id(fact))
+            if k not in seen:
+                new.add(fact_id(fact))
             continue
         valued = FactValues.of(facts[k], work.stated, work.copies)
         witnesses = {s.id for s in facts[k].sentences} | {i for f in before for p in f.fingerprints for i in by_fingerprint.get(p, ())}
         stated = [work.stated.get(i, {}) for i in sorted(witnesses)]
         if values := changed_values(fact, valued, before, stated, tolerance):
             changed[fact_id(fact)] = values
-        if sources := new_sources(fact, before, work.copies):
+        if sources := new_sources(fact, before, work.copies, known):
             outlets[fact_id(fact)] = sources
     still = set().union(*matches) if matches else set()
     gone = tuple(f for k, f in enumerate(previous.facts) if f.shown and k not in still)
@@ -251,7 +296,7 @@ def compare(work: EventWork, matcher: NightMatcher, tolerance: float) -> Changes
 class ChangesStage:
     """What changed since the previous brief, and the facts carried to the next one."""
 
-    reads = ("previous", "facts", "stated", "copies", "disagreements", "attributed")
+    reads = ("previous", "articles", "facts", "stated", "copies", "disagreements", "attributed")
     writes = ("changes", "carried")
 
     def __init__(self, settings: ChangesSettings, models: Models):
