@@ -4,10 +4,11 @@ carried; and reading that brief back (runtime/previous.py)."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
-from factories import event, sentence
+from factories import article, event, sentence
 
 from summarize.nlp.values import StatedValue
 from summarize.runtime.previous import UnreadableBrief, read_previous
@@ -211,3 +212,41 @@ def test_a_previous_brief_reads_back_its_facts():
 def test_a_previous_brief_that_does_not_read_back_whole_is_refused_with_its_reason(document, reason):
     with pytest.raises(UnreadableBrief, match=reason):
         read_previous(json.loads(json.dumps(document)), "v1")
+
+
+def test_a_sentence_of_an_article_unchanged_since_is_not_new_even_when_the_previous_brief_dropped_it(changes):
+    """Last night's cleaning dropped the crash paragraph as off topic; tonight's keeps it. The
+    article is byte for byte last night's: its facts were there, whatever the brief made of them."""
+    crash = said(CRASH, "A", 1)
+    first = night([fact(said(VISIT, "A"))])
+    known = dataclasses.replace(as_previous(first), articles=frozenset({"sha-a"}))
+    articles = (article("art-A", [VISIT, CRASH]), article("art-C", [DEAL], outlet="C"))
+    articles = (dataclasses.replace(articles[0], sha256="sha-a"), dataclasses.replace(articles[1], sha256="sha-c"))
+    tonight = dataclasses.replace(night([fact(said(VISIT, "A")), fact(crash), fact(said(DEAL, "C"))], previous=known), articles=articles)
+
+    found = changes(tonight).changes
+
+    assert found.new == {fact_id(tonight.facts[2])}
+
+
+@pytest.mark.parametrize(
+    "before, after, changed",
+    [("14", "19", True), (">400", "412", False), ("212", ">200", False), ("~300", "310", False), (">4", "11", True)],
+)
+def test_a_figure_changes_only_beyond_what_its_wording_allows(changes, before, after, changed):
+    """No sentence still gives the old figure: every outlet's wording changed."""
+    old, new = said(CRASH, "A"), said(CRASH.replace("14", "19"), "A")
+    first = night([fact(old)], stated={old.id: injured(before, "people")})
+    tonight = night([fact(new)], stated={new.id: injured(after, "people")}, previous=as_previous(first))
+
+    assert bool(changes(tonight).changes.changed) is changed
+
+
+def test_a_count_of_one_noun_done_otherwise_is_another_thing(changes):
+    """"At least four miners" killed yesterday, "six miners" pulled out alive tonight: no change."""
+    miners = ("count", "miner")
+    old, new = said("At least four miners died in the collapse on Monday.", "A"), said("At least four miners died in the collapse on Monday, and six miners were pulled out alive.", "A")
+    first = night([fact(old)], stated={old.id: {miners: StatedValue("count", "miner", ">4", "four miners", "die")}})
+    tonight = night([fact(new)], stated={new.id: {miners: StatedValue("count", "miner", "6", "six miners", "pull")}}, previous=as_previous(first))
+
+    assert not changes(tonight).changes.changed

@@ -281,7 +281,7 @@ def test_brief_json_follows_the_schema_with_since_filled_null_or_no_change(pages
         assert any(e.startswith("since:") for e in schema_errors("brief", doc | {"since": SUMMARY})), changes  # an object or null
     assert pages["some"][2]["facts"][0] == {
         "wording": LEDE, "outlets": ["A", "B", "C"], "fingerprints": ["0000000000000000"],
-        "values": [{"kind": "count", "subject": "injured", "value": "19", "written": "19 people"}], "shown": True,
+        "values": [{"kind": "count", "subject": "injured", "value": "19", "written": "19 people", "predicate": ""}], "shown": True,
     }
     older = json.loads(json.dumps(pages["first"][2]))
     older["schema_version"] = "1.0"
@@ -416,3 +416,19 @@ def test_a_damaged_since_in_brief_json_leaves_out_only_its_event(nights):
 
     (warning,) = update_index(shared, FILES)
     assert warning.startswith("the index leaves out test_event: ")
+
+
+def test_one_figure_changed_in_several_facts_is_one_changed_value():
+    """One edit (14 -> 19) that two facts give ("14 people", "14 injured") is listed once, with the
+    brief sentence that shows it; the summary counts it once."""
+    from summarize.runtime.render import since_record
+
+    b = night_brief("some")
+    (lede_change,) = b.changes.changed[b.lede.fact_id]
+    also = dataclasses.replace(lede_change, fact="Fourteen were hurt, officials said.")
+    b = dataclasses.replace(b, changes=dataclasses.replace(b.changes, changed=b.changes.changed | {"elsewhere:0": (also,)}))
+
+    since = since_record(b)
+
+    assert [(c["before"]["value"], c["after"]["value"], c["brief_sentence"]) for c in since["changed_values"]] == [("14", "19", 0)]
+    assert "1 value changed" in since["summary"]
