@@ -432,3 +432,16 @@ def test_one_figure_changed_in_several_facts_is_one_changed_value():
 
     assert [(c["before"]["value"], c["after"]["value"], c["brief_sentence"]) for c in since["changed_values"]] == [("14", "19", 0)]
     assert "1 value changed" in since["summary"]
+
+
+def test_outlets_newly_reporting_several_facts_take_one_line():
+    from summarize.runtime.render import render_markdown
+
+    b = night_brief("some")
+    (traffic,) = b.changes.new_outlets
+    b = dataclasses.replace(b, changes=dataclasses.replace(b.changes, new_outlets={traffic: ("C",), b.lede.fact_id: ("C",)}))
+
+    markdown = render_markdown(b, [], "2026-12-03T06:00:00+00:00")
+
+    (line,) = [line for line in markdown.splitlines() if line.startswith("- Now also reported by")]
+    assert line.startswith("- Now also reported by C: ") and TRAFFIC[:40] in line and LEDE[:40] in line

@@ -105,6 +105,7 @@ def template_environment(**options) -> jinja2.Environment:
     environment.filters["shown_time"] = shown_time
     environment.filters["one_writing"] = one_writing
     environment.filters["value_label"] = value_label
+    environment.filters["by_outlets"] = by_outlets
     return environment
 
 
@@ -332,6 +333,15 @@ def shown_since(since: dict | None) -> dict | None:
     """brief.json's "since" when the pages show it: there was a previous brief and something
     changed since it. A night that changed nothing says nothing, rather than "no change"."""
     return since if since is not None and since["summary"] != NO_CHANGE else None
+
+
+def by_outlets(items: Sequence[dict]) -> list[tuple[tuple[str, ...], list[dict]]]:
+    """The "since" items naming outlets, one line per set of outlets (in the order each set first
+    comes): three outlets newly reporting four facts is one line, not four."""
+    groups: dict[tuple[str, ...], list[dict]] = {}
+    for item in items:
+        groups.setdefault(tuple(item["outlets"]), []).append(item)
+    return list(groups.items())
 
 
 def render_markdown(brief: Brief, articles: Sequence[Article], generated_at: str) -> str:
