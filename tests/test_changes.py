@@ -198,19 +198,20 @@ def test_a_previous_brief_reads_back_its_facts():
 
 
 @pytest.mark.parametrize(
-    "document, reason",
+    "document, error, reason",
     [
-        (brief_json(schema_version="1.0"), "carries no facts"),
-        (brief_json(schema_version="2.0"), "not one this version reads"),
-        ({k: v for k, v in brief_json().items() if k != "facts"}, "carries no facts"),
-        (brief_json(facts=[{"wording": VISIT, "outlets": "A", "fingerprints": [], "values": []}]), "'outlets' is not a list of text"),
-        (brief_json(facts=[{"wording": VISIT, "outlets": [], "fingerprints": [], "values": [], "shown": "yes"}]), "'shown'"),
-        (brief_json(generated_at=None), "'generated_at' is missing"),
-        ([], "not an object"),
+        (brief_json(schema_version="1.0"), UnreadableBrief, "carries no facts"),
+        (brief_json(schema_version="2.0"), UnreadableBrief, "not one this version reads"),
+        ({k: v for k, v in brief_json().items() if k != "facts"}, UnreadableBrief, "carries no facts"),
+        (brief_json(facts=[{"wording": VISIT, "outlets": "A", "fingerprints": [], "values": [], "shown": True}]), ValueError, "'outlets' is a str, not a list"),
+        (brief_json(facts=[{"wording": VISIT, "outlets": [], "fingerprints": [], "values": [], "shown": "yes"}]), ValueError, "'shown' is a str"),
+        (brief_json(generated_at=None), ValueError, "'generated_at' is a NoneType"),
+        ({k: v for k, v in brief_json().items() if k != "generated_at"}, KeyError, "generated_at"),
+        ([], UnreadableBrief, "not an object"),
     ],
 )
-def test_a_previous_brief_that_does_not_read_back_whole_is_refused_with_its_reason(document, reason):
-    with pytest.raises(UnreadableBrief, match=reason):
+def test_a_previous_brief_that_does_not_read_back_whole_is_refused_with_its_reason(document, error, reason):
+    with pytest.raises(error, match=reason):
         read_previous(json.loads(json.dumps(document)), "v1")
 
 

@@ -14,6 +14,7 @@ import logging
 import os
 from pathlib import Path
 
+from summarize.runtime.index import listed, optional_text, texts, typed
 from summarize.runtime.layout import SharedLayout
 from summarize.types import CarriedFact, CarriedValue, PreviousBrief
 
@@ -36,8 +37,8 @@ def previous_brief(layout: SharedLayout) -> tuple[PreviousBrief | None, str | No
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
         return read_previous(document, Path(os.readlink(layout.current)).name), None
-    except (OSError, ValueError) as exc:  # json.JSONDecodeError and UnreadableBrief are ValueErrors
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:  # json.JSONDecodeError is a ValueError
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else f"no {exc}" if isinstance(exc, KeyError) else str(exc)
         warning = (
             f"the previous brief of {layout.event_id} cannot be compared with ({layout.files.json}: {reason}); "
             "this brief says nothing of what changed since"
@@ -47,68 +48,38 @@ def previous_brief(layout: SharedLayout) -> tuple[PreviousBrief | None, str | No
 
 
 def read_previous(document: object, version: str | None) -> PreviousBrief:
-    """brief.json's document as a `PreviousBrief`; UnreadableBrief names what is wrong."""
-    record = _object(document, "the document")
-    schema = record.get("schema_version")
+    """brief.json's document as a `PreviousBrief`. A field missing is a KeyError, one of the wrong
+    type a ValueError (the index's strict readers: runtime/index.py), an older schema UnreadableBrief."""
+    if not isinstance(document, dict):
+        raise UnreadableBrief(f"a JSON {type(document).__name__}, not an object")
+    schema = document.get("schema_version")
     major, _, minor = str(schema).partition(".")
     if major != "1" or not minor.isdigit():
         raise UnreadableBrief(f"schema_version {schema!r} is not one this version reads (1.x)")
-    if int(minor) < FIRST_CARRYING_MINOR or "facts" not in record:
+    if int(minor) < FIRST_CARRYING_MINOR or "facts" not in document:
         raise UnreadableBrief(f"schema_version {schema} carries no facts (they came with 1.{FIRST_CARRYING_MINOR})")
-    generated_at = _text(record, "generated_at")
-    facts = tuple(_fact(f) for f in _list(record, "facts"))
-    copies = tuple(tuple(_strings(group, "copies")) for group in _list(record, "copies"))
-    disputed = frozenset(_disputed(d) for d in _list(record, "disagreements"))
-    articles = frozenset(_text(_object(a, "an article"), "sha256") for a in _list(record, "articles"))
-    return PreviousBrief(generated_at, version, facts, copies, disputed, articles)
+    return PreviousBrief(
+        generated_at=typed(document, "generated_at", str),
+        version=version,
+        facts=tuple(carried_fact(f) for f in listed(document, "facts")),
+        copies=tuple(tuple(_strings(group)) for group in listed(document, "copies")),
+        # A disagreement as the changes stage knows it again: its kind, subject and fact's wording.
+        disputed=frozenset((typed(d, "kind", str), typed(d, "subject", str), typed(d, "fact", str)) for d in listed(document, "disagreements")),
+        articles=frozenset(typed(a, "sha256", str) for a in listed(document, "articles")),
+    )
 
 
-def _fact(value: object) -> CarriedFact:
-    record = _object(value, "a fact")
+def carried_fact(record: dict) -> CarriedFact:
     values = tuple(
-        CarriedValue(_text(v, "kind"), _text(v, "subject"), _text(v, "value"), _text(v, "written"), _optional_text(v, "predicate"))
-        for v in (_object(item, "a value") for item in _list(record, "values"))
+        CarriedValue(typed(v, "kind", str), typed(v, "subject", str), typed(v, "value", str), typed(v, "written", str), optional_text(v, "predicate") or "")
+        for v in listed(record, "values")
     )
-    shown = record.get("shown", False)
-    if not isinstance(shown, bool):
-        raise UnreadableBrief(f"a fact's 'shown' is a {type(shown).__name__}, not true or false")
     return CarriedFact(
-        _text(record, "wording"), tuple(_strings(record.get("outlets"), "outlets")),
-        tuple(_strings(record.get("fingerprints"), "fingerprints")), values, shown,
+        typed(record, "wording", str), texts(record, "outlets"), texts(record, "fingerprints"), values, typed(record, "shown", bool)
     )
 
 
-def _disputed(value: object) -> tuple[str, str, str]:
-    """A disagreement as the changes stage knows it again: its kind, subject and fact's wording."""
-    record = _object(value, "a disagreement")
-    return _text(record, "kind"), _text(record, "subject"), _text(record, "fact")
-
-
-def _object(value: object, what: str) -> dict:
-    if not isinstance(value, dict):
-        raise UnreadableBrief(f"{what} is a JSON {type(value).__name__}, not an object")
-    return value
-
-
-def _list(record: dict, key: str) -> list:
-    value = record.get(key, [])
-    if not isinstance(value, list):
-        raise UnreadableBrief(f"{key!r} is a {type(value).__name__}, not a list")
-    return value
-
-
-def _text(record: dict, key: str) -> str:
-    value = record.get(key)
-    if not isinstance(value, str):
-        raise UnreadableBrief(f"{key!r} is {'missing' if value is None else 'a ' + type(value).__name__}, not text")
-    return value
-
-
-def _optional_text(record: dict, key: str) -> str:
-    return _text(record, key) if key in record else ""
-
-
-def _strings(value: object, key: str) -> list[str]:
+def _strings(value: object) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise UnreadableBrief(f"{key!r} is not a list of text")
+        raise ValueError("'copies' holds something other than lists of text")
     return value
