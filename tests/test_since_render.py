@@ -419,13 +419,14 @@ def test_a_damaged_since_in_brief_json_leaves_out_only_its_event(nights):
 
 
 def test_one_figure_changed_in_several_facts_is_one_changed_value():
-    """One edit (14 -> 19) that two facts give ("14 people", "14 injured") is listed once, with the
-    brief sentence that shows it; the summary counts it once."""
+    """One edit (14 -> 19) that two facts give ("14 people", "at least 14 people") is listed once,
+    with the brief sentence that shows it; the summary counts it once."""
     from summarize.runtime.render import since_record
 
     b = night_brief("some")
     (lede_change,) = b.changes.changed[b.lede.fact_id]
-    also = dataclasses.replace(lede_change, fact="Fourteen were hurt, officials said.")
+    at_least = dataclasses.replace(lede_change.before, value=">14", written="at least 14 people")
+    also = dataclasses.replace(lede_change, fact="At least fourteen were hurt, officials said.", before=at_least)
     b = dataclasses.replace(b, changes=dataclasses.replace(b.changes, changed=b.changes.changed | {"elsewhere:0": (also,)}))
 
     since = since_record(b)

@@ -192,13 +192,15 @@ def changed_value_record(change: ValueChange) -> dict:
 
 
 def changed_value_records(changes: Changes, index_of: dict[str, int]) -> list[dict]:
-    """Each value that changed, once: several facts giving one figure ("38 homes", "38 houses")
-    changed by one edit are one change, listed with a brief sentence showing it when there is one."""
+    """Each value that changed, once: several facts giving one figure ("38 homes", "at least 38
+    houses") changed by one edit are one change, listed with a brief sentence showing it when
+    there is one."""
+    figure = lambda value: value.lstrip("<>~")  # "at least 38" and "38" are one figure written two ways
     records: dict[tuple, dict] = {}
     for fact, values in changes.changed.items():
         for change in values:
             record = changed_value_record(change) | {"fact": change.fact, "brief_sentence": index_of.get(fact)}
-            same = (change.kind, change.before.value, change.after.value)
+            same = (change.kind, figure(change.before.value), figure(change.after.value))
             if same not in records or (records[same]["brief_sentence"] is None and record["brief_sentence"] is not None):
                 records[same] = record
     return sorted(records.values(), key=lambda r: (r["brief_sentence"] is None, r["brief_sentence"] or 0))
