@@ -108,17 +108,29 @@ STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 # While the brief is being published (a fraction of a second), a stop waits: see `StopDeferred`.
 _deferring = False
 _deferred_signal: int | None = None
+# The stop the handler raised, kept: Python ignores an exception raised where it runs a weakref
+# callback or a __del__ (an import lock's callback, seen once in CI), and the run went on.
+_stopped_by: int | None = None
 
 
 def _stop(signum: int, frame) -> None:
-    global _deferred_signal
+    global _deferred_signal, _stopped_by
     # A second signal must not cut short the cleanup that the first one started.
     for each in STOP_SIGNALS:
         signal.signal(each, signal.SIG_IGN)
     if _deferring:
         _deferred_signal = signum
         return
+    _stopped_by = signum
     raise Interrupted(signum)
+
+
+def raise_if_stopped() -> None:
+    """Raise again a stop whose Interrupted Python ignored (see `_stopped_by`): called before each
+    stage, before publishing, and before a Ray batch runs, so that a stopped run never goes on to
+    publish (a Ray batch did, exit 0, after SIGTERM landed in an import lock's callback)."""
+    if _stopped_by is not None:
+        raise Interrupted(_stopped_by)
 
 
 def stop_behind(error: BaseException) -> Interrupted | None:

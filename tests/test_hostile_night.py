@@ -433,11 +433,14 @@ def stop_handlers():
     """The job's SIGTERM/SIGINT handlers in this process, for the test only."""
     from summarize.errors import STOP_SIGNALS, stop_on_signals
 
+    from summarize import errors
+
     saved = {signum: signal.getsignal(signum) for signum in STOP_SIGNALS}
     stop_on_signals()
     yield
     for signum, handler in saved.items():
         signal.signal(signum, handler)
+    errors._stopped_by = None  # this process goes on to other tests
 
 
 def test_a_stop_while_publishing_waits_until_the_brief_is_out(tmp_path, event_run, monkeypatch, stop_handlers):
@@ -464,6 +467,35 @@ def test_a_stop_while_publishing_waits_until_the_brief_is_out(tmp_path, event_ru
     assert json.loads((tmp_path / "run" / "manifest.json").read_text())["status"] == "published"
     assert not list((tmp_path / "shared" / ".summarize" / "staging").glob("*"))
     assert lock_is_free(tmp_path / "shared")
+
+
+def test_a_stop_python_ignored_is_raised_before_the_next_stage(tmp_path, event_run, stop_handlers, monkeypatch):
+    """SIGTERM landing in a weakref callback (an import lock's, in a Ray batch in CI): Python prints
+    "Exception ignored" and goes on. The next stage must not run, nor the brief be published."""
+    import gc
+    import weakref
+
+    from summarize.errors import Interrupted
+    from summarize.runtime import runner
+
+    class Lock:
+        pass
+
+    ignored = []  # what Python prints as "Exception ignored in ..."
+    monkeypatch.setattr(sys, "unraisablehook", lambda unraisable: ignored.append(unraisable.exc_value))
+    lock = Lock()
+    signalled = weakref.ref(lock, lambda _: os.kill(os.getpid(), signal.SIGTERM) or time.sleep(0.1))
+    del lock
+    gc.collect()
+    assert signalled() is None and [type(e) for e in ignored] == [Interrupted]
+
+    with pytest.raises(Interrupted) as caught:
+        runner.run_stage("clean", {}, lambda: (None, {}))
+    with pytest.raises(Interrupted):
+        runner.publish_event(event_run(), tmp_path / "run")
+
+    assert caught.value.exit_code == 143
+    assert not (tmp_path / "shared" / EVENT).exists()
 
 
 def test_a_stop_that_a_c_extension_reports_as_its_own_error_is_still_the_stop():

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from summarize.errors import STOP_SIGNALS, ExitCode, SummarizeError, UsageError
+from summarize.errors import STOP_SIGNALS, ExitCode, SummarizeError, UsageError, raise_if_stopped
 from summarize.runtime.runner import (
     already_published, event_lock, load_models, publish_event, read_event, record_failure, run_event, summarize,
 )
@@ -138,7 +138,9 @@ def run_on_ray(batch: Sequence[Settings], run_root: Path, executor: RayExecutor)
     log.info("running %d event(s) on Ray: %s", len(batch), ", ".join(s.event.id for s in batch))
     try:
         ray.data.DataContext.get_current().enable_progress_bars = False
-        results = {row["event"]: row for row in ray_dataset(batch, run_root, executor).take_all()}
+        dataset = ray_dataset(batch, run_root, executor)
+        raise_if_stopped()  # a stop Python ignored while Ray and its imports were set up
+        results = {row["event"]: row for row in dataset.take_all()}
     finally:
         if started:
             ray.shutdown()

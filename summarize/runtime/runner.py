@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from summarize.errors import (
-    BusyError, ExitCode, InputError, StopDeferred, SummarizeError, one_line, stop_behind, stops_after_publishing, without_folders,
+    BusyError, ExitCode, InputError, StopDeferred, SummarizeError, one_line, raise_if_stopped, stop_behind, stops_after_publishing,
+    without_folders,
 )
 from summarize.runtime.index import after_run, failure_recorded, pages_intact, pages_show_current
 from summarize.runtime.layout import BriefFiles, SharedLayout
@@ -80,6 +81,7 @@ STAGE_NAMES = ("read", "embed", "model", "parser", *(s.name for s in STAGES), "p
 def run_stage(name: str, record: dict, step: Callable[..., tuple], *args):
     """Run one step, `step(*args) -> (result, counts)`; record its seconds and counts as `record[name]`.
     A step that stops the run records what its error counted."""
+    raise_if_stopped()
     start = time.perf_counter()
     try:
         result, counts = step(*args)
@@ -200,6 +202,7 @@ def publish_event(event: EventRun, run_dir: Path) -> dict:
         )
     # A stop signal waits until the brief and the manifest are written, so that its message can
     # say which brief readers have.
+    raise_if_stopped()
     with StopDeferred() as finishing:
         outputs = run_stage("publish", event.stages, publish_outputs, event)
         finishing.published = outputs["markdown"]
