@@ -12,7 +12,7 @@ from factories import article, event, sentence
 
 from summarize.nlp.values import StatedValue
 from summarize.runtime.previous import UnreadableBrief, read_previous
-from summarize.stages.changes import ChangesStage, carried_facts
+from summarize.stages.changes import ChangesStage, FactValues, carried_facts
 from summarize.types import CarriedFact, Disagreement, EventWork, Fact, Models, PreviousBrief, fact_id, fingerprint
 
 
@@ -51,7 +51,7 @@ def changes(stage_settings, encoder):
 def as_previous(work: EventWork, shown: set[str] | None = None, disputed=frozenset()) -> PreviousBrief:
     """The brief of `work` as the next night reads it back; `shown`: the wordings the brief showed
     (default all)."""
-    carried = carried_facts(work.facts, work.stated, work.copies)
+    carried = carried_facts([FactValues.of(f, work.stated, work.copies) for f in work.facts])
     shown_facts = tuple(
         CarriedFact(c.text, c.outlets, c.fingerprints, c.values, shown is None or c.text in shown) for c in carried
     )

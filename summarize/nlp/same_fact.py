@@ -132,6 +132,12 @@ class FactRule:
     near_identical_cosine: float
     antonyms: tuple[tuple[str, str], ...]
 
+    @classmethod
+    def of(cls, weights: Sequence[float], min_score: float, group_min_score: float, near_identical_cosine: float,
+           antonyms: Sequence[Sequence[str]]) -> FactRule:
+        """The rule from its settings, the antonym pairs as words (stemmed here, as anchors hold stems)."""
+        return cls(tuple(weights), min_score, group_min_score, near_identical_cosine, tuple((stem(a), stem(b)) for a, b in antonyms))
+
     def score(self, features: np.ndarray) -> float:
         return float(1 / (1 + np.exp(-(features @ np.array(self.weights[:-1]) + self.weights[-1]))))
 

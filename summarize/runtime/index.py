@@ -42,7 +42,7 @@ from summarize.runtime.layout import ADMIN_DIR, BriefFiles
 from summarize.runtime.lock import EventLock
 import summarize.types
 from summarize.runtime import render as render_module
-from summarize.runtime.render import CSP, NO_CHANGE, html_environment, shown_date, shown_time
+from summarize.runtime.render import CSP, NO_CHANGE, html_environment, shown_time
 from summarize.runtime.versions import STAMP_FORMAT, is_stamp
 from summarize.settings import PublishSettings, is_plain_name
 from summarize.types import count_sources, counted, coverage_phrase
@@ -562,8 +562,6 @@ class Pages:
     def __init__(self, files: BriefFiles, base_url: str | None = None):
         self.files, self.base_url = files, base_url
         self.environment = html_environment()
-        self.environment.filters["shown_time"] = shown_time
-        self.environment.filters["shown_date"] = shown_date
         self.environment.filters["entry_html"] = entry_html
         self.environment.globals["url"] = lambda path: page_url(base_url, path)
         templates = [self.environment.loader.get_source(self.environment, name)[0] for name in ENTRY_TEMPLATES.values()]

@@ -202,7 +202,6 @@ def publish_event(event: EventRun, run_dir: Path) -> dict:
         )
     # A stop signal waits until the brief and the manifest are written, so that its message can
     # say which brief readers have.
-    raise_if_stopped()
     with StopDeferred() as finishing:
         outputs = run_stage("publish", event.stages, publish_outputs, event)
         finishing.published = outputs["markdown"]

@@ -30,7 +30,6 @@ from datasketch import MinHash, MinHashLSH
 
 from summarize.nlp.neighbours import nearest_neighbour_pairs
 from summarize.nlp.same_fact import Anchors, EventVocabulary, FactRule, opposed, pair_features, sentence_anchors
-from summarize.nlp.stems import stem
 from summarize.nlp.values import MAY_STATE_A_NUMBER, StatedValue, sentence_values
 from summarize.settings import AlignSettings
 from summarize.types import Encoder, EventWork, Fact, Models, Sentence, count_sources
@@ -246,8 +245,7 @@ class FactAligner:
         self.settings = settings
         self.negations = frozenset(settings.negations)
         self.classes = frozenset(settings.synonyms)
-        antonyms = tuple((stem(a), stem(b)) for a, b in settings.antonyms)
-        self.rule = FactRule(tuple(settings.weights), settings.min_score, settings.group_min_score, settings.near_identical_cosine, antonyms)
+        self.rule = FactRule.of(settings.weights, settings.min_score, settings.group_min_score, settings.near_identical_cosine, settings.antonyms)
 
     def __call__(
         self, sentences: Sequence[Sentence], encoder: Encoder, values: Mapping[str, Sequence[StatedValue]]

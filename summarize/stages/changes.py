@@ -31,7 +31,6 @@ import numpy as np
 
 from summarize.nlp.conflicts import BOUND, contradicts
 from summarize.nlp.same_fact import EventVocabulary, FactRule, opposed, pair_features, sentence_anchors
-from summarize.nlp.stems import stem
 from summarize.settings import ChangesSettings
 from summarize.types import (
     CarriedFact,
@@ -89,11 +88,10 @@ class FactValues:
         return tuple(values)
 
 
-def carried_facts(facts: Sequence[Fact], stated: Mapping, copies: Sequence[Sequence[str]]) -> tuple[CarriedFact, ...]:
+def carried_facts(valued: Sequence[FactValues]) -> tuple[CarriedFact, ...]:
     """The facts as the next run reads them back; the write stage says which the brief shows."""
     return tuple(
-        CarriedFact(f.text, f.outlets, tuple(fingerprint(s.text) for s in f.sentences), FactValues.of(f, stated, copies).shown())
-        for f in facts
+        CarriedFact(v.fact.text, v.fact.outlets, tuple(fingerprint(s.text) for s in v.fact.sentences), v.shown()) for v in valued
     )
 
 
@@ -108,9 +106,8 @@ class NightMatcher:
 
     def __post_init__(self) -> None:
         settings = self.settings
-        antonyms = tuple((stem(a), stem(b)) for a, b in settings.antonyms)
         # group_min_score plays no part here: a sentence is matched to one fact's wording, not joined to a group.
-        self.rule = FactRule(tuple(settings.weights), settings.min_score, settings.min_score, settings.near_identical_cosine, antonyms)
+        self.rule = FactRule.of(settings.weights, settings.min_score, settings.min_score, settings.near_identical_cosine, settings.antonyms)
         self.by_fingerprint: dict[str, set[int]] = {}
         for index, fact in enumerate(self.previous):
             for print_ in fact.fingerprints:
@@ -237,15 +234,12 @@ def new_sources(fact: Fact, before: Sequence[CarriedFact], copies: Sequence[Sequ
 
 
 def new_disagreements(
-    disagreements: Sequence[Disagreement], previous: PreviousBrief, matches_by_sentence: Mapping[str, set[int]]
+    disagreements: Sequence[Disagreement], previous: PreviousBrief, facts_of: Mapping[str, set[int]],
+    matches_by_sentence: Mapping[str, set[int]],
 ) -> tuple[Disagreement, ...]:
     """Tonight's disagreements that the previous brief had no disagreement like: same kind and
-    subject, about a previous fact (the one its wording is a sentence of) that tonight's disputed
-    sentences are."""
-    facts_of: dict[str, set[int]] = {}
-    for k, f in enumerate(previous.facts):
-        for print_ in f.fingerprints:
-            facts_of.setdefault(print_, set()).add(k)
+    subject, about a previous fact (the one its wording is a sentence of: `facts_of` a fingerprint)
+    that tonight's disputed sentences are."""
     before = {(kind, subject, k) for kind, subject, wording in previous.disputed for k in facts_of.get(fingerprint(wording), ())}
     fresh = []
     for d in disagreements:
@@ -255,9 +249,9 @@ def new_disagreements(
     return tuple(fresh)
 
 
-def compare(work: EventWork, matcher: NightMatcher, tolerance: float) -> Changes:
+def compare(work: EventWork, valued: Sequence[FactValues], matcher: NightMatcher, tolerance: float) -> Changes:
     """What tonight's facts (`work.attributed`, valued by the `work.facts` they are part of, which
-    hold every sentence of each) say that the previous brief's did not."""
+    hold every sentence of each: `valued`, one per fact) say that the previous brief's did not."""
     previous = work.previous
     facts = list(work.facts)
     # Articles unchanged since the previous brief: whatever they state, its readers' articles
@@ -278,18 +272,17 @@ def compare(work: EventWork, matcher: NightMatcher, tolerance: float) -> Changes
             if k not in seen:
                 new.add(fact_id(fact))
             continue
-        valued = FactValues.of(facts[k], work.stated, work.copies)
         witnesses = {s.id for s in facts[k].sentences} | {i for f in before for p in f.fingerprints for i in by_fingerprint.get(p, ())}
         stated = [work.stated.get(i, {}) for i in sorted(witnesses)]
-        if values := changed_values(fact, valued, before, stated, tolerance):
+        if values := changed_values(fact, valued[k], before, stated, tolerance):
             changed[fact_id(fact)] = values
         if sources := new_sources(fact, before, work.copies, known):
             outlets[fact_id(fact)] = sources
-    still = set().union(*matches) if matches else set()
+    still = set().union(*matches)
     gone = tuple(f for k, f in enumerate(previous.facts) if f.shown and k not in still)
     return Changes(
         previous.generated_at, previous.version, frozenset(new), changed, outlets, gone,
-        new_disagreements(work.disagreements, previous, matches_by_sentence),
+        new_disagreements(work.disagreements, previous, matcher.by_fingerprint, matches_by_sentence),
     )
 
 
@@ -304,11 +297,12 @@ class ChangesStage:
         self.encoder = models.encoder
 
     def __call__(self, work: EventWork) -> tuple[EventWork, dict]:
-        carried = carried_facts(work.facts, work.stated, work.copies)
+        valued = [FactValues.of(f, work.stated, work.copies) for f in work.facts]
+        carried = carried_facts(valued)
         changes = None
         if work.previous is not None and self.settings.compare:
             matcher = NightMatcher(work.previous.facts, self.settings, self.encoder)
-            changes = compare(work, matcher, self.settings.approximate_tolerance)
+            changes = compare(work, valued, matcher, self.settings.approximate_tolerance)
         counts = {"facts_carried": len(carried), "previous": work.previous.version if work.previous else None}
         if changes is not None:
             counts |= {
